@@ -1,0 +1,146 @@
+"""What a check is, what it returns, and the comparisons every check shares.
+
+A :class:`Check` names the exercise it grades, its points, a *probe* (a function of
+``autograder.probes`` that calls the student's code in the child process on given inputs and
+returns plain arrays) and a ``verify`` function that runs in the trusted grader, comparing those
+arrays with values computed from the mathematics.
+"""
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable
+
+import numpy as np
+
+
+class Failure(Exception):
+    """Raised by a verify function: what was expected, what came, and an optional hint."""
+
+    def __init__(self, message, hint=None, artifacts=None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.artifacts = artifacts or {}
+
+
+@dataclass
+class Verdict:
+    """The outcome of one check: fraction of its points earned and the feedback."""
+
+    fraction: float
+    message: str = ""
+    hint: str | None = None
+    status: str = "passed"  # passed | failed | error | skipped | not_implemented | blocked
+    artifacts: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Trial:
+    """A probe run on a list of input cases; several checks may verify the same trial."""
+
+    probe: str
+    make_cases: Callable[[], list]
+
+    def cases(self):
+        return _cached_cases(self)
+
+
+@lru_cache(maxsize=None)
+def _cached_cases(trial):
+    return trial.make_cases()
+
+
+@dataclass(frozen=True)
+class Check:
+    """One graded check. ``verify(cases, outputs)`` returns None/Verdict or raises Failure."""
+
+    id: str
+    exercise: str
+    points: float
+    description: str
+    trial: Trial
+    verify: Callable
+    hidden: bool = False
+    depends_on: tuple = ()
+    requires: tuple = ()
+
+    def __str__(self):
+        return self.id
+
+
+def rng_for(*key):
+    """A numpy Generator seeded from a fixed key, so every run draws the same inputs."""
+    seed = np.frombuffer(repr(key).encode(), dtype=np.uint8).astype(np.uint64)
+    return np.random.default_rng([int(s) for s in seed])
+
+
+# --------------------------------------------------------------------------- comparisons
+
+def expect_shape(name, actual, *shapes, where=""):
+    """Fail unless ``actual`` has one of ``shapes`` (the first is the one to report)."""
+    actual = np.asarray(actual)
+    if actual.shape in shapes:
+        return
+    expected = shapes[0]
+    hint = None
+    if actual.shape == tuple(reversed(expected)) and len(expected) == 2:
+        hint = "the shape is transposed: check the order of the factors (x.T, not x)"
+    elif len(actual.shape) > len(expected) and expected and actual.shape[: len(expected)] == expected:
+        hint = "too many dimensions: did you forget to sum over the samples?"
+    elif len(expected) == 1 and actual.shape == ():
+        hint = "a single number came back: sum over the rows only (axis=0)"
+    elif expected == () and actual.shape and actual.size > 1:
+        hint = "the bias gradient of a single output is one number: sum over all samples"
+    raise Failure(f"{name}{where}: expected shape {expected}, got {actual.shape}", hint)
+
+
+def expect_finite(name, actual, where=""):
+    actual = np.asarray(actual)
+    if actual.dtype.kind not in "biuf":
+        raise Failure(f"{name}{where}: expected real numbers, got dtype {actual.dtype}")
+    if not np.all(np.isfinite(actual)):
+        bad = int(np.size(actual) - np.count_nonzero(np.isfinite(actual)))
+        raise Failure(f"{name}{where}: {bad} value(s) are NaN or infinite",
+                      "look for an overflowing exp() or a division by zero")
+
+
+def relative_error(a, b):
+    """max|a − b| / max(1e-8, max(|a| + |b|)): the gradient-check error measure."""
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    return float(np.max(np.abs(a - b)) / max(1e-8, float(np.max(np.abs(a) + np.abs(b)))))
+
+
+def expect_close(name, actual, expected, rtol=1e-9, where="", m=None, shapes=None):
+    """Fail unless ``actual`` matches ``expected`` to relative error ``rtol``.
+
+    The error is :func:`relative_error`; failures name the worst index and recognise classic
+    mistakes: off by a factor ``m`` (missing or extra division), a flipped sign, a transpose.
+    """
+    expected = np.asarray(expected, dtype=float)
+    expect_shape(name, actual, *(shapes or (expected.shape,)), where=where)
+    expect_finite(name, actual, where)
+    actual = np.asarray(actual, dtype=float).reshape(expected.shape)
+    error = relative_error(actual, expected)
+    if error <= rtol:
+        return error
+    index = np.unravel_index(int(np.argmax(np.abs(actual - expected))), expected.shape) if expected.shape else ()
+    message = (f"{name}{where}: wrong values (relative error {error:.2e} > {rtol:.0e}); "
+               f"at index {tuple(int(i) for i in index)} expected {expected[index]:.6g}, got {actual[index]:.6g}")
+    raise Failure(message, diagnose(actual, expected, m))
+
+
+def diagnose(actual, expected, m=None):
+    """A hint when ``actual`` is a recognisable transformation of ``expected``."""
+    def same(a, b):
+        return relative_error(a, b) < 1e-6
+
+    if not np.any(expected):
+        return None
+    if same(actual, -expected):
+        return "the sign is flipped: the error is err = a − y (prediction minus target)"
+    if m and m > 1:
+        if same(actual, expected * m):
+            return "off by a factor of m: divide by the number of samples"
+        if same(actual, expected / m):
+            return "off by a factor of 1/m: divide by the number of samples only once"
+    return None

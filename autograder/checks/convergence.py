@@ -1,0 +1,113 @@
+"""Convergence: the student's pieces, put together by the given fit loops, learn.
+
+The child trains the student's class and returns only the learnt weights; the grader computes the
+validation accuracy itself with its own forward pass, on validation data the child never sees.
+Thresholds come from ``benchmarks/convergence_thresholds.py`` (reference runs over several seeds;
+each threshold sits below the worst reference run and above every known-wrong implementation).
+"""
+import json
+
+import numpy as np
+
+from . import math as M
+from .base import Check, Failure, Trial
+
+
+def breast_cancer():
+    from ..data import load_breast_cancer_split
+    return load_breast_cancer_split()
+
+
+def fit_cases(class_path, kwargs, epochs, seed=42):
+    def make():
+        data = breast_cancer()
+        return [{"class": np.array(class_path), "kwargs": np.array(json.dumps(kwargs)),
+                 "epochs": np.array(epochs), "seed": np.array(seed),
+                 "x_train": np.array(data.x_train), "y_train": np.array(data.y_train)}]
+    return make
+
+
+def binary_accuracy(out, x, y):
+    """Accuracy of the returned weights on (x, y) with the grader's own forward pass."""
+    if "w1" in out:
+        z, _ = M.two_layer_forward(x, *(np.asarray(out[k], dtype=float) for k in ("w1", "b1", "w2", "b2")))
+    else:
+        z = x @ np.asarray(out["w"], dtype=float) + np.asarray(out["b"], dtype=float)
+    return float(np.mean((z.reshape(-1) > 0) == (y.reshape(-1) == 1)))
+
+
+def accuracy_at_least(threshold, measure, data_loader, what):
+    def verify(cases, outputs):
+        data = data_loader()
+        out = outputs[0]
+        try:
+            accuracy = measure(out, data.x_val, data.y_val)
+        except (ValueError, TypeError) as exc:
+            raise Failure(f"the trained weights could not be used for prediction: {exc}",
+                          "keep the weights' shapes as init_weights sets them") from None
+        losses = np.asarray(out.get("losses", []), dtype=float)
+        artifacts = {"validation_accuracy": accuracy, "losses": losses.tolist()}
+        if not np.isfinite(accuracy) or accuracy < threshold:
+            raise Failure(f"{what}: validation accuracy {accuracy:.3f}, needs ≥ {threshold:.3f}",
+                          "check the pieces this training uses (forpass, backprop, init_weights, gen_batch)",
+                          artifacts=artifacts)
+        from .base import Verdict
+        return Verdict(1.0, f"validation accuracy {accuracy:.3f} (threshold {threshold:.3f})", artifacts=artifacts)
+    return verify
+
+
+def multiclass_accuracy(out, x, y_labels):
+    z, _ = M.two_layer_forward(x, *(np.asarray(out[k], dtype=float) for k in ("w1", "b1", "w2", "b2")))
+    return float(np.mean(np.argmax(z, axis=1) == y_labels))
+
+
+class _FashionVal:
+    def __init__(self):
+        from ..data import prepare_fashion_mnist
+        split = prepare_fashion_mnist()
+        self.x_val, self.y_val = split.x_val, split.y_val_labels
+
+
+def fashion_val():
+    return _FashionVal()
+
+
+#: (exercise-group, class, kwargs, epochs, threshold, depends_on). Thresholds: see the module
+#: docstring and benchmarks/convergence_thresholds.py for the measured runs.
+BREAST_CANCER_RUNS = [
+    ("single_layer", "single_layer.SingleLayer", {"l2": 0.01}, 1000, 0.95,
+     ("SingleLayer.forpass", "SingleLayer.backprop")),
+    ("dual_layer", "dual_layer.DualLayer", {"l2": 0.01}, 2000, 0.95,
+     ("DualLayer.forpass", "DualLayer.backprop", "DualLayer.init_weights", "penalty_grad")),
+    ("random_init", "dual_layer.RandomInitNetwork", {"l2": 0.01}, 500, 0.95,
+     ("DualLayer.forpass", "DualLayer.backprop", "RandomInitNetwork.init_weights", "penalty_grad")),
+    ("minibatch", "minibatch.MinibatchNetwork", {"l2": 0.01, "batch_size": 32}, 100, 0.95,
+     ("DualLayer.forpass", "DualLayer.backprop", "RandomInitNetwork.init_weights", "penalty_grad",
+      "MinibatchNetwork.gen_batch")),
+]
+
+CHECKS = [
+    Check(f"convergence.breast_cancer.{name}", "Training on breast cancer", 2,
+          f"{cls.split('.')[1]}({', '.join(f'{k}={v}' for k, v in kwargs.items())}) reaches "
+          f"{threshold} validation accuracy in {epochs} epochs",
+          Trial("fit", fit_cases(cls, kwargs, epochs)),
+          accuracy_at_least(threshold, binary_accuracy, breast_cancer, cls.split(".")[1]),
+          depends_on=deps)
+    for name, cls, kwargs, epochs, threshold, deps in BREAST_CANCER_RUNS
+]
+
+FASHION_EPOCHS = 3
+FASHION_THRESHOLD = 0.70
+CHECKS.append(Check(
+    "convergence.fashion_mnist.multiclass", "Training on Fashion-MNIST", 4,
+    f"MultiClassNetwork(units=100, batch_size=256) reaches {FASHION_THRESHOLD} validation accuracy "
+    f"in {FASHION_EPOCHS} epochs",
+    Trial("fit", lambda: [{"class": np.array("multiclass.MultiClassNetwork"),
+                           "kwargs": np.array(json.dumps({"units": 100, "batch_size": 256})),
+                           "epochs": np.array(FASHION_EPOCHS), "seed": np.array(42),
+                           "dataset": np.array("fashion_mnist")}]),
+    accuracy_at_least(FASHION_THRESHOLD, multiclass_accuracy, fashion_val, "MultiClassNetwork"),
+    depends_on=("MultiClassNetwork.softmax", "MultiClassNetwork.init_weights", "MultiClassNetwork.forpass",
+                "MultiClassNetwork.backprop", "MultiClassNetwork.training", "MinibatchNetwork.gen_batch",
+                "penalty_grad"),
+    requires=("fashion_mnist",)))

@@ -1,0 +1,52 @@
+"""Checks of the Keras chapter's build_keras_model (needs TensorFlow; skipped, never passed,
+without it)."""
+import numpy as np
+
+from . import math as M
+from .base import Check, Failure, Trial, rng_for
+
+#: Keras computes in float32: outputs agree with our float64 forward pass to ~1e-7 absolute on
+#: probabilities; 1e-5 leaves a margin for different BLAS summation orders.
+FORWARD_ATOL = 1e-5
+
+
+def build_cases():
+    rng = rng_for("keras")
+    n, units, k = 12, 7, 4
+    return [{"n_features": np.array(n), "units": np.array(units), "n_classes": np.array(k),
+             "x": rng.normal(size=(5, n)), "w1": rng.normal(size=(n, units)) * 0.5,
+             "b1": rng.normal(size=units) * 0.1, "w2": rng.normal(size=(units, k)) * 0.5,
+             "b2": rng.normal(size=k) * 0.1}]
+
+
+def verify_architecture(cases, outputs):
+    out = outputs[0]
+    units = [int(u) for u in out["units"]]
+    activations = [str(a) for a in out["activations"]]
+    if units != [int(cases[0]["units"]), int(cases[0]["n_classes"])] or activations != ["sigmoid", "softmax"]:
+        raise Failure(f"expected Dense({int(cases[0]['units'])}, sigmoid) then Dense({int(cases[0]['n_classes'])}, "
+                      f"softmax), got Dense layers {list(zip(units, activations))}",
+                      "use the function's arguments units and n_classes, not fixed numbers")
+    if str(out["optimizer"]).lower() != "sgd":
+        raise Failure(f"compile with the SGD optimizer, got {out['optimizer']}")
+    if "categorical_crossentropy" not in str(out["loss"]).lower().replace(" ", "_"):
+        raise Failure(f"compile with loss='categorical_crossentropy', got {out['loss']}")
+
+
+def verify_forward(cases, outputs):
+    case, out = cases[0], outputs[0]
+    expected = M.softmax(M.two_layer_forward(case["x"], case["w1"], case["b1"], case["w2"], case["b2"])[0])
+    got = np.asarray(out["output"], dtype=float)
+    if got.shape != expected.shape or np.max(np.abs(got - expected)) > FORWARD_ATOL:
+        raise Failure("with the same weights, the model's output differs from sigmoid → softmax "
+                      f"(max difference {np.max(np.abs(got - expected)) if got.shape == expected.shape else 'shape'})")
+
+
+_trial = Trial("keras_model.build", build_cases)
+CHECKS = [
+    Check("keras_model.architecture", "build_keras_model", 2,
+          "Dense(units, sigmoid) → Dense(n_classes, softmax), SGD, categorical cross-entropy",
+          _trial, verify_architecture, requires=("tensorflow",)),
+    Check("keras_model.forward", "build_keras_model", 1, "same output as the NumPy network for the same weights",
+          _trial, verify_forward, requires=("tensorflow",)),
+]

@@ -1,0 +1,91 @@
+"""Checks of Momentum, RMSProp and Adam against Keras 3's update formulas, step by step."""
+import json
+
+import numpy as np
+
+from . import math as M
+from .base import Check, Failure, Trial, relative_error, rng_for
+
+#: float64 on both sides, same formulas in a different algebraic order: ~1e-15 apart.
+TRAJECTORY_RTOL = 1e-9
+STEPS = 12
+
+OPTIMIZERS = {
+    "Momentum": (M.momentum_steps, {"learning_rate": 0.01, "momentum": 0.9},
+                 {"learning_rate": 0.05, "momentum": 0.5}),
+    "RMSProp": (M.rmsprop_steps, {"learning_rate": 0.001, "rho": 0.9, "epsilon": 1e-7},
+                {"learning_rate": 0.01, "rho": 0.8, "epsilon": 1e-6}),
+    "Adam": (M.adam_steps, {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7},
+             {"learning_rate": 0.01, "beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-6}),
+}
+
+
+def optimizer_cases(name):
+    def make():
+        cases = []
+        for label, kwargs_index, scale in (("defaults", 1, 1.0), ("other hyper-parameters", 2, 1.0),
+                                           ("gradients around 1e-6", 1, 1e-6)):
+            rng = rng_for("optimizer", name, label)
+            kwargs = OPTIMIZERS[name][kwargs_index]
+            cases.append({"class": np.array(name), "kwargs": np.array(json.dumps(kwargs)),
+                          "label": np.array(label), "keys": np.array(["w", "b"]),
+                          "param_w": rng.normal(size=(3, 2)), "param_b": rng.normal(size=2),
+                          "grads_w": rng.normal(size=(STEPS, 3, 2)) * scale,
+                          "grads_b": rng.normal(size=(STEPS, 2)) * scale * 3})
+        return cases
+    return make
+
+
+def verify_trajectory(name):
+    steps = OPTIMIZERS[name][0]
+
+    def verify(cases, outputs):
+        for case, out in zip(cases, outputs):
+            kwargs = json.loads(str(case["kwargs"]))
+            for key in ("w", "b"):
+                expected = steps(case[f"param_{key}"], case[f"grads_{key}"], **kwargs)
+                got = np.asarray(out[f"traj_{key}"], dtype=float)
+                if got.shape != expected.shape:
+                    raise Failure(f"params['{key}'] changed shape during {name} updates: "
+                                  f"expected {expected.shape[1:]}, got {got.shape[1:]}")
+                for step in range(1, len(expected)):
+                    error = relative_error(got[step] - got[0], expected[step] - expected[0])
+                    if error > TRAJECTORY_RTOL:
+                        raise Failure(
+                            f"{name} ({case['label']}): params['{key}'] is wrong after step {step} of "
+                            f"{len(expected) - 1} (relative error of the displacement {error:.2e})",
+                            _hint(name, step),
+                            artifacts={"expected": expected.tolist(), "got": got.tolist()})
+    return verify
+
+
+def _hint(name, step):
+    hints = {
+        "Momentum": "Keras: v ← momentum·v − lr·g, then w ← w + v (v kept per parameter)",
+        "RMSProp": "Keras: s ← ρ·s + (1 − ρ)·g², w ← w − lr·g / sqrt(s + ε): ε inside the square root",
+        "Adam": "Keras: t counts steps from 1; m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; "
+                "w ← w − lr·sqrt(1−β2^t)/(1−β1^t) · m / (sqrt(v) + ε)",
+    }
+    text = hints[name]
+    if step > 1:
+        text = "the first step is right but later ones are not: check the state kept between calls. " + text
+    return text
+
+
+def verify_in_place(cases, outputs):
+    for case, out in zip(cases, outputs):
+        if not np.all(out["in_place"]):
+            raise Failure("update() must change the arrays in params in place (the network keeps "
+                          "references to them)", "write params[key] -= step (or params[key][...] = ...)")
+
+
+CHECKS = []
+for _name in OPTIMIZERS:
+    _trial = Trial("optimizers.trajectory", optimizer_cases(_name))
+    CHECKS += [
+        Check(f"optimizers.{_name}.trajectory", f"{_name}.update", 3,
+              f"{STEPS} steps agree with Keras's {_name} formula (defaults, other settings, tiny gradients)",
+              _trial, verify_trajectory(_name)),
+        Check(f"optimizers.{_name}.in_place", f"{_name}.update", 1, "parameters are updated in place",
+              _trial, verify_in_place),
+    ]

@@ -1,0 +1,62 @@
+"""Entry point of the isolated child: ``python -I child.py JOBDIR``.
+
+Reads the job the grader wrote (which submission, which probes, which input cases), imports what
+it trusts, installs the sandbox, then runs the probes and writes one plain-data file per case.
+It never decides a score: it only reports what the submission returned.
+"""
+import json
+import os
+import sys
+from pathlib import Path
+
+
+def main(jobdir):
+    jobdir = Path(jobdir)
+    job = json.loads((jobdir / "job.json").read_text())
+    sandbox_dir = Path(job["sandbox"])
+    results = Path(job["results"])
+    os.chdir(sandbox_dir)
+
+    import numpy  # noqa: F401  (trusted imports happen before the sandbox)
+
+    from autograder import sandbox
+    from autograder.execution import describe_error, run_case
+    from autograder.loader import load_submission
+    from autograder.protocol import read_arrays, write_arrays, write_json
+    if "fashion_mnist" in job["requires"]:
+        from autograder.data import prepare_fashion_mnist
+        prepare_fashion_mnist()
+    if "tensorflow" in job["requires"]:
+        import keras  # noqa: F401
+
+    trials = [(trial, _cases(read_arrays(jobdir / trial["cases"]), trial["n_cases"])) for trial in job["trials"]]
+    sandbox.install(protected=job["protected"], allowed_read=[job["submission"]], writable=[str(sandbox_dir)])
+
+    try:
+        submission = load_submission(job["submission"], job["package"])
+        for trial, cases in trials:
+            for index, case in enumerate(cases):
+                outputs, error = run_case(submission, trial["probe"], case)
+                name = f"{trial['key']}-{index}"
+                if error is None:
+                    write_arrays(results / f"{name}.npz", outputs)
+                else:
+                    write_json(results / f"{name}.error.json", error)
+                    break
+    except BaseException as exc:  # noqa: B036
+        write_json(results / "fatal.error.json", describe_error(exc))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def _cases(arrays, n_cases):
+    cases = [{} for _ in range(n_cases)]
+    for key, value in arrays.items():
+        index, _, name = key.partition(".")
+        cases[int(index)][name] = value
+    return cases
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

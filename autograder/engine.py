@@ -1,0 +1,357 @@
+"""Grading: select checks, run their probes (in-process or in isolated children), verify the
+outputs in this trusted process, and score.
+
+``grade(path)`` is the single entry point of every front end.
+"""
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .checks import ALL_CHECKS, EXERCISE_MODULES, exercises
+from .checks.base import Failure, Verdict
+from .course import KIT_ROOT
+from .loader import load_submission, single_module_folder, submitted_modules
+from .protocol import ProtocolError, read_arrays, read_json, write_arrays, write_json
+
+DEFAULT_MEMORY = 4 * 1024 ** 3
+DEFAULT_TIMEOUT = 60.0
+OUTPUT_LIMIT = 4000
+
+
+@dataclass
+class Limits:
+    """Per-exercise limits of an isolated child."""
+
+    timeout: float = DEFAULT_TIMEOUT          # wall-clock seconds
+    cpu: float = None                          # CPU seconds (default: 2 × timeout)
+    memory: int = DEFAULT_MEMORY               # bytes of address space
+
+
+@dataclass
+class CheckResult:
+    check: object
+    verdict: Verdict
+
+    @property
+    def score(self):
+        return round(self.check.points * self.verdict.fraction, 6)
+
+
+@dataclass
+class Report:
+    results: list = field(default_factory=list)
+    outputs: dict = field(default_factory=dict)  # exercise -> captured output of its child
+
+    @property
+    def score(self):
+        return round(sum(r.score for r in self.results), 6)
+
+    @property
+    def max_score(self):
+        return round(sum(r.check.points for r in self.results), 6)
+
+    def by_exercise(self):
+        grouped = {}
+        for result in self.results:
+            grouped.setdefault(result.check.exercise, []).append(result)
+        return grouped
+
+
+# --------------------------------------------------------------------------- selection
+
+def select_checks(path=None, only=None, include_hidden=True, checks=ALL_CHECKS):
+    """Checks to run: hidden ones only when asked, one exercise (or module) with ``only``,
+    and for a single-module submission only the exercises of that module."""
+    modules = set(submitted_modules(path)) if path is not None else None
+    chosen = []
+    for check in checks:
+        if check.hidden and not include_hidden:
+            continue
+        if only and not _matches(check, only):
+            continue
+        if modules is not None and EXERCISE_MODULES[check.exercise] not in modules:
+            continue
+        chosen.append(check)
+    return chosen
+
+
+def _matches(check, only):
+    only = only.lower()
+    return (check.exercise.lower() == only or check.id.lower().startswith(only)
+            or EXERCISE_MODULES[check.exercise] == only or only in check.exercise.lower())
+
+
+def missing_requirements(check):
+    """Why a check cannot run here (missing TensorFlow or data), or None."""
+    for need in check.requires:
+        if need == "tensorflow" and importlib.util.find_spec("keras") is None:
+            return "skipped: TensorFlow/Keras is not installed (pip install '.[keras]')"
+        if need == "fashion_mnist":
+            if not _fashion_mnist_available():
+                return "skipped: Fashion-MNIST files not found (see datasets/README.md)"
+    return None
+
+
+def _fashion_mnist_available():
+    from .data.fashion_mnist import find_dir
+    from .data.idx import DatasetError
+    try:
+        find_dir(download=False)
+        return True
+    except DatasetError:
+        return False
+
+
+# --------------------------------------------------------------------------- verification
+
+def verify(check, cases, outputs, error):
+    """Turn a trial's outputs (or its error) into the check's verdict."""
+    if error is not None:
+        return error_verdict(check, error)
+    try:
+        verdict = check.verify(cases, outputs)
+    except Failure as failure:
+        return Verdict(0.0, failure.message, failure.hint, "failed", failure.artifacts)
+    except (KeyError, IndexError) as exc:
+        return Verdict(0.0, f"an expected output is missing ({exc})", None, "failed")
+    except (TypeError, ValueError, ArithmeticError) as exc:
+        return Verdict(0.0, f"the values returned could not be checked: {exc}", None, "failed")
+    if verdict is None:
+        return Verdict(1.0, "")
+    verdict.fraction = min(1.0, max(0.0, float(verdict.fraction)))
+    return verdict
+
+
+def error_verdict(check, error):
+    if error.get("not_implemented"):
+        return Verdict(0.0, f"not implemented yet: {check.exercise}", None, "not_implemented")
+    if error.get("type") == "Timeout":
+        return Verdict(0.0, error["message"], "look for a loop that never ends", "error")
+    where = f" ({error['where']})" if error.get("where") else ""
+    return Verdict(0.0, f"{check.exercise} raised {error['type']}: {error['message']}{where}", None, "error")
+
+
+# --------------------------------------------------------------------------- running
+
+class InProcessRunner:
+    """Runs probes in this process (pytest front end): fast, not isolated."""
+
+    def __init__(self, path):
+        self.submission = load_submission(path)
+
+    def run(self, exercise, trials, requires=()):
+        from .execution import run_case
+        results = {}
+        for trial in trials:
+            outputs, error = [], None
+            for case in trial.cases():
+                out, error = run_case(self.submission, trial.probe, case)
+                if error:
+                    break
+                outputs.append(out)
+            results[trial] = (outputs, error)
+        return results, ""
+
+
+class IsolatedRunner:
+    """Runs each exercise's probes in a fresh child process under limits and the sandbox."""
+
+    def __init__(self, path, limits=None, protected=()):
+        path = Path(path).resolve()
+        self.tmp = Path(tempfile.mkdtemp(prefix="nnkit-grade-"))
+        self.folder = single_module_folder(path, self._mkdir("submission")) if path.is_file() else path
+        self.limits = limits or Limits()
+        self.protected = [*protected]
+        self.lock = threading.Lock()
+        self.counter = 0
+
+    def _mkdir(self, name):
+        folder = self.tmp / name
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def close(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def run(self, exercise, trials, requires=()):
+        with self.lock:
+            self.counter += 1
+            number = self.counter
+        jobdir = self._mkdir(f"job{number}")
+        sandbox = self._mkdir(f"sandbox{number}")
+        results = sandbox / "results"
+        results.mkdir()
+        job_trials = []
+        for key, trial in enumerate(trials):
+            cases = trial.cases()
+            arrays = {f"{i}.{name}": value for i, case in enumerate(cases) for name, value in case.items()}
+            write_arrays(jobdir / f"cases{key}.npz", arrays)
+            job_trials.append({"key": key, "probe": trial.probe, "cases": f"cases{key}.npz", "n_cases": len(cases)})
+        from .sandbox import kit_paths
+        write_json(jobdir / "job.json", {
+            "submission": str(self.folder), "package": f"_nnkit_submission_{number}",
+            "sandbox": str(sandbox), "results": str(results), "trials": job_trials,
+            "requires": sorted(requires),
+            "protected": kit_paths() + [str(jobdir.parent)] + self.protected,
+        })
+        timed_out, output = self._spawn(jobdir, sandbox, requires)
+        return self._collect(trials, results, timed_out), output
+
+    def _spawn(self, jobdir, sandbox, requires):
+        limits = self.limits
+        memory = limits.memory * (4 if "tensorflow" in requires else 1)
+        cpu = limits.cpu or 2 * limits.timeout
+        env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "KERAS_HOME", "FASHION_MNIST_DIR",
+                                                "NNKIT_CACHE", "TF_CPP_MIN_LOG_LEVEL") if key in os.environ}
+        env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
+                   MPLCONFIGDIR=str(sandbox), PYTHONHASHSEED="0", TF_CPP_MIN_LOG_LEVEL="3",
+                   PYTHONDONTWRITEBYTECODE="1", KERAS_BACKEND="tensorflow")
+        bootstrap = (f"import sys; sys.path.insert(0, {str(KIT_ROOT)!r}); "
+                     "from autograder.child import main; main(sys.argv[1])")
+        log = sandbox / "output.txt"
+        with open(log, "wb") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-I", "-c", bootstrap, str(jobdir)], stdin=subprocess.DEVNULL,
+                stdout=out, stderr=subprocess.STDOUT, cwd=sandbox, env=env,
+                preexec_fn=lambda: _limits(memory, cpu))
+            try:
+                process.wait(timeout=limits.timeout)
+                timed_out = False
+            except subprocess.TimeoutExpired:
+                timed_out = True
+            _kill_group(process)
+        with open(log, "rb") as handle:
+            output = handle.read(OUTPUT_LIMIT + 1).decode("utf-8", "replace")
+        if len(output) > OUTPUT_LIMIT:
+            output = output[:OUTPUT_LIMIT] + "\n… (output truncated)"
+        if process.returncode not in (0, None) and not timed_out:
+            output += f"\n[grading process ended with code {process.returncode}]"
+        return timed_out, output
+
+    def _collect(self, trials, results, timed_out):
+        fatal = results / "fatal.error.json"
+        collected = {}
+        for key, trial in enumerate(trials):
+            outputs, error = [], None
+            for index in range(len(trial.cases())):
+                data, err_file = results / f"{key}-{index}.npz", results / f"{key}-{index}.error.json"
+                try:
+                    if err_file.exists():
+                        error = _plain_error(read_json(err_file))
+                    elif data.exists():
+                        outputs.append(read_arrays(data))
+                        continue
+                    elif fatal.exists():
+                        error = _plain_error(read_json(fatal))
+                    elif timed_out:
+                        error = {"type": "Timeout", "message":
+                                 f"did not finish within the time limit ({self.limits.timeout:g} s)"}
+                    else:
+                        error = {"type": "Crash", "message": "the grading process ended before this check "
+                                 "finished (did the submission exit, crash or run out of memory?)"}
+                except (ProtocolError, ValueError, OSError) as exc:
+                    error = {"type": "InvalidResult", "message": str(exc)}
+                break
+            collected[trial] = (outputs, error)
+        return collected
+
+
+def _plain_error(payload):
+    """Keep only the expected string fields of an error written by the child."""
+    if not isinstance(payload, dict):
+        return {"type": "InvalidResult", "message": "malformed error report"}
+    return {"type": str(payload.get("type", "Error"))[:100], "message": str(payload.get("message", ""))[:600],
+            "where": str(payload.get("where", ""))[:300], "not_implemented": payload.get("not_implemented") is True}
+
+
+def _limits(memory, cpu):
+    from .sandbox import set_limits
+    set_limits(memory, cpu)
+
+
+def _kill_group(process):
+    import signal
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
+
+
+# --------------------------------------------------------------------------- grading
+
+def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=None, protected=(),
+          checks=ALL_CHECKS):
+    """Grade the submission at ``path`` (a folder like exercises/, or one module): a Report."""
+    selected = select_checks(path, only, include_hidden, checks)
+    runner = IsolatedRunner(path, limits, protected) if isolated else InProcessRunner(path)
+    report = Report()
+    verdicts = {}
+    try:
+        pending = exercises(selected)
+        with ThreadPoolExecutor(max_workers=max(1, jobs if isolated else 1)) as pool:
+            while pending:
+                ready = [e for e in pending if not _waiting_on(selected, e, pending)] or pending[:1]
+                for results in pool.map(lambda e: _grade_exercise(runner, e, selected, verdicts), ready):
+                    verdicts.update(results)
+                pending = [e for e in pending if e not in ready]
+        for check in selected:
+            report.results.append(CheckResult(check, verdicts[check.id][0]))
+        for check in selected:
+            output = verdicts[check.id][1]
+            if output:
+                report.outputs[check.exercise] = output
+    finally:
+        if isolated:
+            runner.close()
+    return report
+
+
+def _waiting_on(selected, exercise, pending):
+    """True while an exercise this one depends on is still to be graded."""
+    return any(dep in pending and dep != exercise
+               for c in selected if c.exercise == exercise for dep in c.depends_on)
+
+
+def _grade_exercise(runner, exercise, selected, verdicts):
+    checks = [c for c in selected if c.exercise == exercise]
+    results = {}
+    runnable = []
+    for check in checks:
+        reason = missing_requirements(check)
+        blocked = [d for d in check.depends_on if _failed(d, verdicts)]
+        if reason:
+            results[check.id] = (Verdict(0.0, reason, None, "skipped"), "")
+        elif blocked:
+            results[check.id] = (Verdict(0.0, f"not graded: needs {', '.join(blocked)}, which does not pass yet",
+                                         None, "blocked"), "")
+        else:
+            runnable.append(check)
+    if runnable:
+        trials = list(dict.fromkeys(c.trial for c in runnable))
+        requires = {need for c in runnable for need in c.requires}
+        outcome, output = runner.run(exercise, trials, requires)
+        for check in runnable:
+            outputs, error = outcome[check.trial]
+            cases = check.trial.cases()
+            results[check.id] = (verify(check, cases, outputs, error), output)
+    return results
+
+
+def _failed(exercise, verdicts):
+    relevant = [v for cid, (v, _) in verdicts.items() if _exercise_of(cid) == exercise]
+    return any(v.fraction < 1 for v in relevant)
+
+
+_CHECK_EXERCISE = {c.id: c.exercise for c in ALL_CHECKS}
+
+
+def _exercise_of(check_id):
+    return _CHECK_EXERCISE.get(check_id)

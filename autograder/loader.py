@@ -1,0 +1,83 @@
+"""Import a submission (a folder laid out like exercises/, or one module) as a package.
+
+Modules use relative imports (``from .single_layer import SingleLayer``), so a submission is
+always imported as a package under a private name; its own ``__init__.py`` is ignored.
+"""
+import importlib
+import shutil
+import sys
+import tempfile
+import types
+from pathlib import Path
+
+from .course import EXERCISES_DIR, MODULES
+
+
+class Submission:
+    """Lazy access to a submission's modules: ``sub.module("dual_layer")``."""
+
+    def __init__(self, folder, package_name):
+        self.folder = Path(folder)
+        self.package_name = package_name
+        package = types.ModuleType(package_name)
+        package.__path__ = [str(self.folder)]
+        package.__file__ = None
+        sys.modules[package_name] = package
+
+    def module(self, name):
+        """Import (once) and return the submission's module ``name``."""
+        return importlib.import_module(f"{self.package_name}.{name}")
+
+    def attribute(self, dotted):
+        """Resolve ``"dual_layer.DualLayer"`` to the object it names."""
+        module_name, _, attr = dotted.partition(".")
+        obj = self.module(module_name)
+        for part in attr.split("."):
+            obj = getattr(obj, part)
+        return obj
+
+
+_counter = [0]
+
+
+def load_submission(path, package_name=None):
+    """Return a :class:`Submission` for ``path``.
+
+    ``path`` is a folder holding the course modules, or a single module file; a single module
+    is graded next to the kit's exercise stubs for the other modules (never the reference).
+    """
+    path = Path(path)
+    if package_name is None:
+        _counter[0] += 1
+        package_name = f"_nnkit_submission_{_counter[0]}"
+    if path.is_file():
+        path = single_module_folder(path)
+    return Submission(path, package_name)
+
+
+def single_module_folder(module_file, workdir=None):
+    """Copy one student module beside the kit's stubs of the other modules; return the folder."""
+    module_file = Path(module_file)
+    folder = Path(workdir or tempfile.mkdtemp(prefix="nnkit-single-"))
+    for name in MODULES:
+        stub = EXERCISES_DIR / f"{name}.py"
+        if stub.exists():
+            shutil.copyfile(stub, folder / stub.name)
+    shutil.copyfile(module_file, folder / f"{module_name_of(module_file)}.py")
+    return folder
+
+
+def module_name_of(module_file):
+    """The course module a single file stands for (by its file name)."""
+    stem = Path(module_file).stem
+    if stem not in MODULES:
+        raise ValueError(f"{module_file} is not one of the course modules: {', '.join(MODULES)}")
+    return stem
+
+
+def submitted_modules(path):
+    """The course modules a path provides: all of them for a folder, one for a single module."""
+    path = Path(path)
+    if path.is_file():
+        return (module_name_of(path),)
+    return MODULES
