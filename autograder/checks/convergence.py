@@ -72,14 +72,22 @@ def fashion_val():
     return _FashionVal()
 
 
-#: (exercise-group, class, kwargs, epochs, threshold, depends_on). Thresholds: see the module
-#: docstring and benchmarks/convergence_thresholds.py for the measured runs.
+#: (name, class, kwargs, epochs, threshold, depends_on). Measured with
+#: benchmarks/convergence_thresholds.py on the reference over seeds 42, 0, 1, 2, 3, 4 (np.random
+#: seed and split random_state), validation accuracy (2026-11-25):
+#:   SingleLayer     1000 epochs: 0.978 0.989 0.989 0.978 1.000 0.989  (min 0.978) -> threshold 0.95
+#:   DualLayer       5000 epochs: 0.945 0.956 0.956 0.978 0.901 0.912  (min 0.901) -> threshold 0.88
+#:     (ones/zeros start: every hidden unit stays identical, so it learns slowly; the course's
+#:      20000 epochs reach 0.978 on the course's split but cost 3 s)
+#:   RandomInitNetwork 500 epochs: 0.978 0.967 0.989 0.956 0.956 0.978 (min 0.956) -> threshold 0.93
+#:   MinibatchNetwork(32) 100 epochs: 0.978 0.978 0.989 0.978 0.989 0.978 (min 0.978) -> 0.95
+#: Known-wrong implementations stay below (tests/test_wrong_implementations.py).
 BREAST_CANCER_RUNS = [
     ("single_layer", "single_layer.SingleLayer", {"l2": 0.01}, 1000, 0.95,
      ("SingleLayer.forpass", "SingleLayer.backprop")),
-    ("dual_layer", "dual_layer.DualLayer", {"l2": 0.01}, 2000, 0.95,
+    ("dual_layer", "dual_layer.DualLayer", {"l2": 0.01}, 5000, 0.88,
      ("DualLayer.forpass", "DualLayer.backprop", "DualLayer.init_weights", "penalty_grad")),
-    ("random_init", "dual_layer.RandomInitNetwork", {"l2": 0.01}, 500, 0.95,
+    ("random_init", "dual_layer.RandomInitNetwork", {"l2": 0.01}, 500, 0.93,
      ("DualLayer.forpass", "DualLayer.backprop", "RandomInitNetwork.init_weights", "penalty_grad")),
     ("minibatch", "minibatch.MinibatchNetwork", {"l2": 0.01, "batch_size": 32}, 100, 0.95,
      ("DualLayer.forpass", "DualLayer.backprop", "RandomInitNetwork.init_weights", "penalty_grad",

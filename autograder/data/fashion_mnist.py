@@ -138,7 +138,8 @@ def find_dir(path=None, *, download=True):
             raise DatasetNotFoundError(
                 f"Fashion-MNIST: {cand.origin} names {cand.path}, which lacks {', '.join(missing)}. "
                 f"Point it at a directory holding all of {', '.join(FILES)} (the Debian package "
-                f"{DEBIAN_PACKAGE} installs them in {SYSTEM_DIR}), or unset it.")
+                f"{DEBIAN_PACKAGE} installs them in {SYSTEM_DIR})"
+                + (", or unset it." if cand.origin.startswith("$") else "."))
         searched.append(f"{cand.path} ({cand.origin})")
     if not download:
         raise DatasetNotFoundError(

@@ -63,5 +63,5 @@ def _training_data(case):
     if "dataset" in case and str(case["dataset"]) == "fashion_mnist":
         from ..data import prepare_fashion_mnist
         split = prepare_fashion_mnist()
-        return split.x_train, split.y_train
+        return fresh(split.x_train), fresh(split.y_train)
     return fresh(case["x_train"]), fresh(case["y_train"])

@@ -1,0 +1,102 @@
+"""Generate the student's exercise modules from reference/: each solution region
+(``### BEGIN SOLUTION`` … ``### END SOLUTION``) becomes ``raise NotImplementedError(...)``."""
+import ast
+from pathlib import Path
+
+from .course import EXERCISES_DIR, MODULES, REFERENCE_DIR
+
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+HEADER = ('# Student version, generated from reference/{name}.py by `python -m autograder make-exercises`.\n'
+          '# Replace each `raise NotImplementedError(...)` with your code; everything else is given.\n')
+
+
+class StubError(ValueError):
+    """Unbalanced or misplaced solution markers."""
+
+
+def enclosing_names(source):
+    """Map each line number to the dotted name of the innermost function around it."""
+    names = {}
+
+    def visit(node, prefix):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.ClassDef)):
+                dotted = f"{prefix}{child.name}"
+                if isinstance(child, ast.FunctionDef):
+                    for line in range(child.lineno, child.end_lineno + 1):
+                        names[line] = dotted
+                visit(child, dotted + ".")
+    visit(ast.parse(source), "")
+    return names
+
+
+def stub_source(source, name="module"):
+    """The student version of one reference module's source text."""
+    lines = source.splitlines(keepends=True)
+    names = enclosing_names(source)
+    out, inside = [], None
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if stripped == BEGIN:
+            if inside is not None:
+                raise StubError(f"{name}:{number}: nested {BEGIN}")
+            inside = number
+            indent = line[: len(line) - len(line.lstrip())]
+            target = names.get(number, name)
+            out.append(f'{indent}# YOUR CODE HERE\n{indent}raise NotImplementedError('
+                       f'"not implemented yet: {target}")\n')
+        elif stripped == END:
+            if inside is None:
+                raise StubError(f"{name}:{number}: {END} without {BEGIN}")
+            inside = None
+        elif inside is None:
+            out.append(line)
+    if inside is not None:
+        raise StubError(f"{name}:{inside}: {BEGIN} is never closed")
+    return HEADER.format(name=name) + "".join(out)
+
+
+def solution_regions(source):
+    """The code inside each solution region (used to prove that no solution leaks)."""
+    regions, current = [], None
+    for line in source.splitlines():
+        if line.strip() == BEGIN:
+            current = []
+        elif line.strip() == END:
+            regions.append("\n".join(current))
+            current = None
+        elif current is not None:
+            current.append(line)
+    return regions
+
+
+def expected_exercises(reference_dir=REFERENCE_DIR):
+    """{file name: generated text} for every course module."""
+    files = {}
+    for module in MODULES:
+        path = Path(reference_dir) / f"{module}.py"
+        files[path.name] = stub_source(path.read_text(encoding="utf-8"), module)
+    return files
+
+
+def write_exercises(exercises_dir=EXERCISES_DIR, reference_dir=REFERENCE_DIR):
+    """(Re)write the generated modules into exercises/; returns the paths written."""
+    exercises_dir = Path(exercises_dir)
+    exercises_dir.mkdir(exist_ok=True)
+    written = []
+    for name, text in expected_exercises(reference_dir).items():
+        path = exercises_dir / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written
+
+
+def stale_exercises(exercises_dir=EXERCISES_DIR, reference_dir=REFERENCE_DIR):
+    """Names of exercise modules that differ from what reference/ generates."""
+    stale = []
+    for name, text in expected_exercises(reference_dir).items():
+        path = Path(exercises_dir) / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            stale.append(name)
+    return stale

@@ -1,0 +1,13 @@
+"""Public checks of regularization.py (the autograder's own checks, run in this process)."""
+from pathlib import Path
+
+import pytest
+
+from autograder.pytest_plugin import public_checks, run_check
+
+HERE = Path(__file__).parent
+
+
+@pytest.mark.parametrize("check", public_checks("regularization"))
+def test_regularization(check):
+    run_check(check, HERE)
