@@ -21,7 +21,7 @@ def student_folders(submissions):
     return sorted(p for p in Path(submissions).iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
-def grade_batch(submissions, out, jobs=2, force=False, limits=None):
+def grade_batch(submissions, out, jobs=2, force=False, limits=None, only=None):
     """Grade every student folder into ``out``; returns the gradebook path."""
     from .engine import grade
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
@@ -36,7 +36,7 @@ def grade_batch(submissions, out, jobs=2, force=False, limits=None):
         try:
             # other students' folders and the output folder are off limits to this submission
             protected = [str(submissions), str(out)]
-            report = grade(folder, jobs=1, limits=limits, protected=protected)
+            report = grade(folder, only=only, jobs=1, limits=limits, protected=protected)
             payload = gradescope_results(report)
         except Exception as exc:  # a broken submission must not stop the batch
             payload = {"score": 0, "tests": [], "output": f"could not be graded: {type(exc).__name__}: {exc}"}

@@ -24,6 +24,7 @@ def build_parser():
     batch.add_argument("--out", required=True, help="folder for results and gradebook.csv")
     batch.add_argument("--jobs", type=int, default=2)
     batch.add_argument("--force", action="store_true", help="regrade students already graded")
+    batch.add_argument("--only", metavar="EXERCISE", help="grade one exercise or module")
     _limit_options(batch)
 
     make = sub.add_parser("make-exercises", help="regenerate exercises/ from reference/")
@@ -42,7 +43,7 @@ def main(argv=None):
         return _grade(args)
     if args.command == "grade-batch":
         from .batch import grade_batch
-        grade_batch(args.submissions, args.out, jobs=args.jobs, force=args.force, limits=_limits(args))
+        grade_batch(args.submissions, args.out, jobs=args.jobs, force=args.force, limits=_limits(args), only=args.only)
         return 0
     if args.command == "make-exercises":
         from .stubs import write_exercises, stale_exercises

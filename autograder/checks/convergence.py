@@ -104,7 +104,9 @@ CHECKS = [
     for name, cls, kwargs, epochs, threshold, deps in BREAST_CANCER_RUNS
 ]
 
-FASHION_EPOCHS = 3
+#: Reference, 5 epochs, seeds 42, 0, 1, 2, 3: 0.7355 0.7342 0.7394 0.7133 0.7303 (min 0.7133,
+#: ~2.5 s a run) -> threshold 0.70. (40 epochs, the course's budget: 0.8147.)
+FASHION_EPOCHS = 5
 FASHION_THRESHOLD = 0.70
 CHECKS.append(Check(
     "convergence.fashion_mnist.multiclass", "Training on Fashion-MNIST", 4,
