@@ -104,9 +104,14 @@ def expect_finite(name, actual, where=""):
 
 
 def relative_error(a, b):
-    """max|a − b| / max(1e-8, max(|a| + |b|)): the gradient-check error measure."""
+    """max|a − b| / max(1e-8, max(|a| + |b|)): the gradient-check error measure.
+
+    Infinite when either side holds NaN or ±inf, so ``error > tolerance`` rejects them (a NaN
+    error would compare False and pass)."""
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        return float("inf")
     return float(np.max(np.abs(a - b)) / max(1e-8, float(np.max(np.abs(a) + np.abs(b)))))
 
 

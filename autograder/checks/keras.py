@@ -1,5 +1,7 @@
 """Checks of the Keras chapter's build_keras_model (needs TensorFlow; skipped, never passed,
 without it)."""
+import re
+
 import numpy as np
 
 from . import math as M
@@ -29,15 +31,29 @@ def verify_architecture(cases, outputs):
                       "use the function's arguments units and n_classes, not fixed numbers")
     if str(out["optimizer"]).lower() != "sgd":
         raise Failure(f"compile with the SGD optimizer, got {out['optimizer']}")
-    if "categorical_crossentropy" not in str(out["loss"]).lower().replace(" ", "_"):
-        raise Failure(f"compile with loss='categorical_crossentropy', got {out['loss']}")
+    if not _is_categorical_crossentropy(str(out["loss"])):
+        raise Failure(f"compile with loss='categorical_crossentropy', got {out['loss']}",
+                      "the targets are one-hot rows and the model outputs probabilities: plain categorical "
+                      "cross-entropy (not sparse, not from_logits)")
+
+
+def _is_categorical_crossentropy(loss):
+    """True for the loss as a string ('categorical_crossentropy', 'CategoricalCrossentropy'), the
+    function, or a CategoricalCrossentropy object (Keras 3 describes it as
+    ``<LossFunctionWrapper(<function categorical_crossentropy …>, kwargs={…})>``) on
+    probabilities; False for the sparse or focal variants and for ``from_logits=True``."""
+    wrapped = re.search(r"<function (\w+)", loss) or re.search(r"\.(\w+) object at", loss)
+    name = wrapped.group(1) if wrapped else loss
+    if re.search(r"['\"]?from_logits['\"]?\s*[:=]\s*True", loss):
+        return False
+    return re.sub(r"[^a-z]", "", name.lower()) == "categoricalcrossentropy"
 
 
 def verify_forward(cases, outputs):
     case, out = cases[0], outputs[0]
     expected = M.softmax(M.two_layer_forward(case["x"], case["w1"], case["b1"], case["w2"], case["b2"])[0])
     got = np.asarray(out["output"], dtype=float)
-    if got.shape != expected.shape or np.max(np.abs(got - expected)) > FORWARD_ATOL:
+    if got.shape != expected.shape or not np.max(np.abs(got - expected)) <= FORWARD_ATOL:
         raise Failure("with the same weights, the model's output differs from sigmoid → softmax "
                       f"(max difference {np.max(np.abs(got - expected)) if got.shape == expected.shape else 'shape'})")
 

@@ -13,6 +13,8 @@ SIZES = ((1, 3, 4), (5, 1, 2), (17, 8, 6), (64, 30, 10))  # (m, n, units) — m 
 
 
 def where(case):
+    if "x" not in case:  # softmax cases hold only z
+        return f" (z of shape {case['z'].shape})" if "z" in case else ""
     return f" (m={len(case['x'])}, n={case['x'].shape[1]})"
 
 
@@ -115,7 +117,9 @@ def _accepted_shapes(param):
 
 # --------------------------------------------------------------------------- two layers
 
-def two_layer_cases(tag, n_classes=None):
+def two_layer_cases(tag, n_classes=None, backprop=True):
+    """Cases of a two-layer network. Backprop cases also hold err and the a1 that backprop reads
+    from self.a1; forpass cases hold neither, so a forpass that does not set self.a1 is seen."""
     def make():
         cases = []
         for m, n, units in SIZES:
@@ -125,9 +129,10 @@ def two_layer_cases(tag, n_classes=None):
                     "w1": rng.normal(size=(n, units)), "b1": rng.normal(size=units),
                     "w2": rng.normal(size=(units, k)),
                     "b2": rng.normal(size=k) if n_classes else np.array(rng.normal())}
-            z2, a1 = M.two_layer_forward(case["x"], case["w1"], case["b1"], case["w2"], case["b2"])
-            case["a1"] = a1
-            case["err"] = rng.normal(size=z2.shape)
+            if backprop:
+                z2, a1 = M.two_layer_forward(case["x"], case["w1"], case["b1"], case["w2"], case["b2"])
+                case["a1"] = a1
+                case["err"] = rng.normal(size=z2.shape)
             cases.append(case)
         return cases
     return make
@@ -291,11 +296,12 @@ def distribution_check(make_dist, description):
             k = int(case["n_classes"]) if "n_classes" in case else 1
             for name, fan_in, fan_out in (("w1", n, units), ("w2", units, k)):
                 sample = np.asarray(out[f"first_{name}"], dtype=float).ravel()
+                expect_finite(f"self.{name}", sample)
                 if sample.size < 50:
                     continue
                 dist = make_dist(fan_in, fan_out)
                 p = stats.kstest(sample, dist.cdf).pvalue
-                if p < 1e-4:
+                if not p >= 1e-4:
                     raise Failure(
                         f"self.{name} ({fan_in}×{fan_out}) does not look like {description(fan_in, fan_out)}: "
                         f"sample mean {sample.mean():.3g}, std {sample.std():.3g}, range [{sample.min():.3g}, "
@@ -348,6 +354,7 @@ def verify_training_step(cases, outputs):
         m = len(case["x"])
         for name in names:
             expect_shape(f"self.{name} after training", out[name], case[name].shape, where=where(case))
+            expect_finite(f"self.{name} after training", out[name], where(case))
             step = (case[name] - np.asarray(out[name], dtype=float)) / lr
 
             def loss(value, name=name):
@@ -374,9 +381,9 @@ def _exercise_checks(exercise, prefix, trial, specs, **common):
 
 single_forpass = Trial("single_layer.forpass", single_forpass_cases)
 single_backprop = Trial("single_layer.backprop", single_backprop_cases)
-dual_forpass = Trial("dual_layer.forpass", two_layer_cases("dual.forpass"))
+dual_forpass = Trial("dual_layer.forpass", two_layer_cases("dual.forpass", backprop=False))
 dual_backprop = Trial("dual_layer.backprop", two_layer_cases("dual.backprop"))
-multi_forpass = Trial("multiclass.forpass", two_layer_cases("multi.forpass", n_classes=3))
+multi_forpass = Trial("multiclass.forpass", two_layer_cases("multi.forpass", n_classes=3, backprop=False))
 multi_backprop = Trial("multiclass.backprop", two_layer_cases("multi.backprop", n_classes=3))
 softmax = Trial("multiclass.softmax", softmax_cases)
 training = Trial("multiclass.training", training_cases)

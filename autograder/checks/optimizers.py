@@ -48,6 +48,12 @@ def verify_trajectory(name):
                 if got.shape != expected.shape:
                     raise Failure(f"params['{key}'] changed shape during {name} updates: "
                                   f"expected {expected.shape[1:]}, got {got.shape[1:]}")
+                if not np.all(np.isfinite(got)):
+                    bad = int(np.argmin(np.all(np.isfinite(got.reshape(len(got), -1)), axis=1)))
+                    raise Failure(f"{name} ({case['label']}): params['{key}'] holds NaN or infinite values "
+                                  f"after step {bad} of {len(expected) - 1}",
+                                  "look for the square root of a negative number (the running averages "
+                                  "hold g², not g) or a division by zero")
                 for step in range(1, len(expected)):
                     error = relative_error(got[step] - got[0], expected[step] - expected[0])
                     if error > TRAJECTORY_RTOL:
