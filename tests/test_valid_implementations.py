@@ -1,0 +1,45 @@
+"""Valid but different implementations get full marks (false-rejection rate 0)."""
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+
+from autograder.engine import grade
+
+KIT = Path(__file__).resolve().parent.parent
+CORPUS = Path(__file__).resolve().parent / "corpus" / "valid" / "entries.py"
+
+
+def _load():
+    spec = importlib.util.spec_from_file_location("valid_corpus", CORPUS)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.ENTRIES
+
+
+ENTRIES = _load()
+
+
+def valid_copy(folder, entry):
+    """reference/ copied to ``folder`` with the entry's substitution applied."""
+    shutil.copytree(KIT / "reference", folder, ignore=shutil.ignore_patterns("__pycache__"))
+    path = folder / f"{entry['module']}.py"
+    source = path.read_text()
+    assert source.count(entry["find"]) == 1, f"{entry['id']}: `find` must occur exactly once"
+    path.write_text(source.replace(entry["find"], entry["replace"]))
+    return folder
+
+
+def test_corpus_is_large_enough():
+    assert len(ENTRIES) >= 10
+    assert len({e["id"] for e in ENTRIES}) == len(ENTRIES)
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e["id"])
+def test_valid_implementation_gets_full_marks(entry, tmp_path):
+    folder = valid_copy(tmp_path / "submission", entry)
+    report = grade(folder, only=entry["exercise"], isolated=False)
+    assert report.results, entry["exercise"]
+    lost = [(r.check.id, r.verdict.message) for r in report.results if r.score < r.check.points]
+    assert lost == [], entry["why"]
