@@ -1,0 +1,73 @@
+"""Every corpus graded through the real CLI (isolated children), with the rates the README reports:
+kill rate of the wrong corpus (must be 100%), false-rejection rate of the valid corpus (must be 0%),
+hostile entries handled (must be 100%; their detailed assertions live in tests/test_hostile.py)."""
+import json
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from autograder.engine import missing_requirements
+from test_valid_implementations import ENTRIES as VALID, valid_copy
+from test_wrong_implementations import CHECKS, ENTRIES as WRONG, mutated_copy
+
+KIT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+
+def cli_grade(folder, only, out):
+    """`python -m autograder grade FOLDER --only ONLY --json OUT`: (exit code, results payload)."""
+    result = subprocess.run([sys.executable, "-m", "autograder", "grade", str(folder), "--only", only,
+                             "--json", str(out), "--timeout", "120"],
+                            capture_output=True, text=True, cwd=folder.parent)
+    payload = json.loads(out.read_text()) if out.exists() else None
+    return result.returncode, payload, result.stdout + result.stderr
+
+
+def _wrong_outcome(entry, tmp_path):
+    check = CHECKS[entry["target_check"]]
+    if missing_requirements(check):
+        return entry["id"], None, "skipped"
+    tmp_path = tmp_path / "wrong"
+    folder = mutated_copy(tmp_path / entry["id"] / "submission", entry)
+    only = check.id if check.exercise.startswith("Training on") else check.exercise
+    code, payload, output = cli_grade(folder, only, tmp_path / entry["id"] / "results.json")
+    if code != 0 or payload is None:
+        return entry["id"], False, f"CLI failed ({code}): {output[-500:]}"
+    target = [t for t in payload["tests"] if t["number"] == check.id]
+    caught = bool(target) and target[0]["score"] < target[0]["max_score"]
+    return entry["id"], caught, target[0]["output"][:200] if target else "target check not graded"
+
+
+def _valid_outcome(entry, tmp_path):
+    tmp_path = tmp_path / "valid"
+    folder = valid_copy(tmp_path / entry["id"] / "submission", entry)
+    code, payload, output = cli_grade(folder, entry["exercise"], tmp_path / entry["id"] / "results.json")
+    if code != 0 or payload is None:
+        return entry["id"], False, f"CLI failed ({code}): {output[-500:]}"
+    lost = [t["name"] + ": " + t["output"][:150] for t in payload["tests"] if t["score"] < t["max_score"]]
+    return entry["id"], not lost and bool(payload["tests"]), "; ".join(lost)
+
+
+def _run_all(function, entries, tmp_path):
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(lambda e: function(e, tmp_path), entries))
+
+
+def test_wrong_and_valid_corpora_through_the_cli(tmp_path):
+    start = time.perf_counter()
+    wrong = [r for r in _run_all(_wrong_outcome, WRONG, tmp_path) if r[1] is not None]
+    valid = _run_all(_valid_outcome, VALID, tmp_path)
+    elapsed = time.perf_counter() - start
+    missed = [(i, why) for i, caught, why in wrong if not caught]
+    rejected = [(i, why) for i, ok, why in valid if not ok]
+    kill_rate = 1 - len(missed) / len(wrong)
+    false_rejection = len(rejected) / len(valid)
+    print(f"\ncorpus via CLI: kill rate {kill_rate:.0%} ({len(wrong) - len(missed)}/{len(wrong)} wrong entries "
+          f"caught by their check), false-rejection rate {false_rejection:.0%} ({len(rejected)}/{len(valid)} "
+          f"valid entries lost points), {elapsed:.0f} s")
+    assert missed == []
+    assert rejected == []
