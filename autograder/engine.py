@@ -6,10 +6,12 @@ outputs in this trusted process, and score.
 import importlib.util
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,11 +20,23 @@ from .checks import ALL_CHECKS, EXERCISE_MODULES, exercises
 from .checks.base import Failure, Verdict
 from .course import KIT_ROOT
 from .loader import load_submission, single_module_folder, submitted_modules
-from .protocol import ProtocolError, read_arrays, read_json, write_arrays, write_json
+from .protocol import MAX_RESULT_BYTES, ProtocolError, read_arrays, read_json, write_arrays, write_json
 
 DEFAULT_MEMORY = 4 * 1024 ** 3
 DEFAULT_TIMEOUT = 60.0
+DEFAULT_DISK = 1024 ** 3
 OUTPUT_LIMIT = 4000
+#: interpreter flags of the child: no user site-packages, no script folder on sys.path. Not -I:
+#: it implies -E, which would ignore PYTHONHASHSEED (string hashes, hence set order, would change
+#: from run to run); the child's environment is built from scratch, so -E protects nothing.
+CHILD_FLAGS = ("-s", "-P") if sys.version_info >= (3, 11) else ("-s",)
+#: the child's disk use is checked this often (seconds) while it runs
+WATCH_INTERVAL = 0.25
+#: folders nested deeper than this in a sandbox count as over the disk limit
+MAX_SANDBOX_DEPTH = 32
+#: most bytes of results read back from one child, and largest error report
+MAX_JOB_RESULT_BYTES = 256 * 1024 ** 2
+MAX_ERROR_BYTES = 1024 ** 2
 
 
 @dataclass
@@ -32,6 +46,7 @@ class Limits:
     timeout: float = DEFAULT_TIMEOUT          # wall-clock seconds
     cpu: float = None                          # CPU seconds (default: 2 × timeout)
     memory: int = DEFAULT_MEMORY               # bytes of address space
+    disk: int = DEFAULT_DISK                   # bytes the child may keep on disk
 
 
 @dataclass
@@ -161,11 +176,20 @@ class InProcessRunner:
 
 
 class IsolatedRunner:
-    """Runs each exercise's probes in a fresh child process under limits and the sandbox."""
+    """Runs each exercise's probes in a fresh child process under limits and the sandbox.
+
+    Everything the child leaves behind is untrusted: results are read through a folder handle
+    opened before the child starts (no symbolic link, FIFO or swapped folder is followed), within
+    a byte budget, and any file that cannot be read is that check's error, never the grader's.
+    """
 
     def __init__(self, path, limits=None, protected=()):
         path = Path(path).resolve()
-        self.tmp = Path(tempfile.mkdtemp(prefix="nnkit-grade-"))
+        root = _grading_root()
+        self.tmp = Path(tempfile.mkdtemp(prefix="nnkit-grade-", dir=root))
+        # every grading run of this user lives under one root, which children may never read:
+        # a submission cannot look into another student's run (their results, their code)
+        self.shared = root or self.tmp
         self.folder = single_module_folder(path, self._mkdir("submission")) if path.is_file() else path
         self.limits = limits or Limits()
         self.protected = [*protected]
@@ -178,7 +202,7 @@ class IsolatedRunner:
         return folder
 
     def close(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        _remove_tree(self.tmp)
 
     def run(self, exercise, trials, requires=()):
         with self.lock:
@@ -199,12 +223,17 @@ class IsolatedRunner:
             "submission": str(self.folder), "package": f"_nnkit_submission_{number}",
             "sandbox": str(sandbox), "results": str(results), "trials": job_trials,
             "requires": sorted(requires),
-            "protected": kit_paths() + [str(jobdir.parent)] + self.protected,
+            "protected": kit_paths() + [str(self.shared), str(self.tmp)] + self.protected,
         })
-        timed_out, output = self._spawn(jobdir, sandbox, requires)
-        return self._collect(trials, results, timed_out), output
+        results_fd = os.open(results, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+        try:
+            ended, output = self._spawn(jobdir, sandbox, requires)
+            return self._collect(trials, results_fd, ended), output
+        finally:
+            os.close(results_fd)
 
     def _spawn(self, jobdir, sandbox, requires):
+        """Run the child; returns (why it was stopped: None, "timeout" or "disk"; its output)."""
         limits = self.limits
         memory = limits.memory * (4 if "tensorflow" in requires else 1)
         cpu = limits.cpu or 2 * limits.timeout
@@ -213,62 +242,236 @@ class IsolatedRunner:
         env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
                    MPLCONFIGDIR=str(sandbox), PYTHONHASHSEED="0", TF_CPP_MIN_LOG_LEVEL="3",
                    PYTHONDONTWRITEBYTECODE="1", KERAS_BACKEND="tensorflow")
-        bootstrap = (f"import sys; sys.path.insert(0, {str(KIT_ROOT)!r}); "
+        bootstrap = (f"import sys; sys.path[:] = [{str(KIT_ROOT)!r}] + [p for p in sys.path if p]; "
                      "from autograder.child import main; main(sys.argv[1])")
-        log = sandbox / "output.txt"
-        with open(log, "wb") as out:
+        # the output is read back through this same handle: the child may delete or replace the
+        # file's name, never what this handle points to
+        with open(sandbox / "output.txt", "w+b") as out:
             process = subprocess.Popen(
-                [sys.executable, "-I", "-c", bootstrap, str(jobdir)], stdin=subprocess.DEVNULL,
+                [sys.executable, *CHILD_FLAGS, "-c", bootstrap, str(jobdir)], stdin=subprocess.DEVNULL,
                 stdout=out, stderr=subprocess.STDOUT, cwd=sandbox, env=env,
                 preexec_fn=lambda: _limits(memory, cpu))
             try:
-                process.wait(timeout=limits.timeout)
-                timed_out = False
-            except subprocess.TimeoutExpired:
-                timed_out = True
-            _kill_group(process)
-        with open(log, "rb") as handle:
-            output = handle.read(OUTPUT_LIMIT + 1).decode("utf-8", "replace")
+                ended = self._watch(process, sandbox)
+            finally:
+                _kill_group(process)
+            out.seek(0)
+            output = out.read(OUTPUT_LIMIT + 1).decode("utf-8", "replace")
         if len(output) > OUTPUT_LIMIT:
             output = output[:OUTPUT_LIMIT] + "\n… (output truncated)"
-        if process.returncode not in (0, None) and not timed_out:
+        if process.returncode not in (0, None) and ended is None:
             output += f"\n[grading process ended with code {process.returncode}]"
-        return timed_out, output
+        return ended, output
 
-    def _collect(self, trials, results, timed_out):
-        fatal = results / "fatal.error.json"
+    def _watch(self, process, sandbox):
+        """Wait for the child within the wall-clock limit, stopping it early if what it keeps on
+        disk (files in its sandbox, and files it deleted but still holds open) exceeds the limit."""
+        deadline = time.monotonic() + self.limits.timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return "timeout"
+            try:
+                process.wait(timeout=min(WATCH_INTERVAL, remaining))
+                return None
+            except subprocess.TimeoutExpired:
+                pass
+            if _disk_usage(sandbox, process.pid) > self.limits.disk:
+                return "disk"
+
+    def _collect(self, trials, results_fd, ended):
+        budget = [MAX_JOB_RESULT_BYTES]
+
+        def read(name, reader, limit):
+            """The parsed file, or None if the child left no such file."""
+            try:
+                size = os.stat(name, dir_fd=results_fd, follow_symlinks=False).st_size
+            except FileNotFoundError:
+                return None
+            if size > budget[0]:
+                raise ProtocolError(f"the results of this exercise exceed {MAX_JOB_RESULT_BYTES} bytes")
+            budget[0] -= size
+            try:
+                return reader(name, min(limit, budget[0] + size), dir_fd=results_fd)
+            except FileNotFoundError:
+                return None
+
+        stopped = {
+            "timeout": {"type": "Timeout",
+                        "message": f"did not finish within the time limit ({self.limits.timeout:g} s)"},
+            "disk": {"type": "DiskLimit", "message": "stopped: wrote more than "
+                     f"{self.limits.disk / 1024 ** 2:g} MB to disk (or nested folders more than "
+                     f"{MAX_SANDBOX_DEPTH} deep)"},
+        }
         collected = {}
         for key, trial in enumerate(trials):
             outputs, error = [], None
             for index in range(len(trial.cases())):
-                data, err_file = results / f"{key}-{index}.npz", results / f"{key}-{index}.error.json"
                 try:
-                    if err_file.exists():
-                        error = _plain_error(read_json(err_file))
-                    elif data.exists():
-                        outputs.append(read_arrays(data))
+                    payload = read(f"{key}-{index}.error.json", read_json, MAX_ERROR_BYTES)
+                    if payload is not None:
+                        error = _plain_error(payload)
+                        break
+                    arrays = read(f"{key}-{index}.npz", read_arrays, MAX_RESULT_BYTES)
+                    if arrays is not None:
+                        outputs.append(arrays)
                         continue
-                    elif fatal.exists():
-                        error = _plain_error(read_json(fatal))
-                    elif timed_out:
-                        error = {"type": "Timeout", "message":
-                                 f"did not finish within the time limit ({self.limits.timeout:g} s)"}
+                    payload = read("fatal.error.json", read_json, MAX_ERROR_BYTES)
+                    if payload is not None:
+                        error = _plain_error(payload)
+                    elif ended in stopped:
+                        error = dict(stopped[ended])
                     else:
                         error = {"type": "Crash", "message": "the grading process ended before this check "
                                  "finished (did the submission exit, crash or run out of memory?)"}
-                except (ProtocolError, ValueError, OSError) as exc:
-                    error = {"type": "InvalidResult", "message": str(exc)}
+                except Exception as exc:  # noqa: BLE001 — whatever the child left, it is this check's error
+                    error = {"type": "InvalidResult", "message": _text(exc, 600) or type(exc).__name__}
                 break
             collected[trial] = (outputs, error)
         return collected
+
+
+def _grading_root():
+    """This user's folder for grading runs (created private), or None if it cannot be trusted."""
+    root = Path(tempfile.gettempdir()) / f"nnkit-grading-{os.getuid()}"
+    try:
+        root.mkdir(mode=0o700, exist_ok=True)
+        info = os.lstat(root)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        return None
+    return root
+
+
+def _disk_usage(folder, pid):
+    """Bytes the child keeps on disk: its sandbox's files (each counted as at least a block, so
+    that millions of empty files count too) and deleted files it still holds open or mapped.
+    Folders nested deeper than MAX_SANDBOX_DEPTH count as unlimited. Walks with folder handles,
+    without recursion, so no depth or path length the child creates can break it."""
+    total = 0
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    try:
+        top = os.open(folder, flags)
+    except OSError:
+        return 0
+    stack = []
+    try:
+        stack.append((top, os.scandir(top)))
+        while stack:
+            handle, entries = stack[-1]
+            entry = next(entries, None)
+            if entry is None:
+                entries.close()
+                os.close(stack.pop()[0])
+                continue
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            total += max(info.st_blocks * 512, 4096)
+            if stat.S_ISDIR(info.st_mode):
+                if len(stack) >= MAX_SANDBOX_DEPTH:
+                    return float("inf")
+                try:
+                    inner = os.open(entry.name, flags, dir_fd=handle)
+                except OSError:
+                    continue
+                try:
+                    stack.append((inner, os.scandir(inner)))
+                except OSError:
+                    os.close(inner)
+    except OSError:
+        pass
+    finally:
+        for handle, entries in stack:
+            entries.close()
+            os.close(handle)
+    seen = set()
+    for kind in ("fd", "map_files"):
+        try:
+            names = os.listdir(f"/proc/{pid}/{kind}")
+        except OSError:
+            continue
+        for name in names:
+            try:
+                info = os.stat(f"/proc/{pid}/{kind}/{name}")
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode) and info.st_nlink == 0 and (info.st_dev, info.st_ino) not in seen:
+                seen.add((info.st_dev, info.st_ino))
+                total += info.st_blocks * 512
+    return total
+
+
+def _remove_tree(folder):
+    """Delete a run's folder, whatever a child left in it (any depth, any permissions), without
+    recursion: sub-folders are moved up to the top, emptied and removed one at a time."""
+    try:
+        shutil.rmtree(folder)
+        return
+    except FileNotFoundError:
+        return
+    except (OSError, RecursionError):
+        pass
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    try:
+        top = os.open(folder, flags)
+    except OSError:
+        return
+    try:
+        pending, moved = os.listdir(top), 0
+        while pending:
+            name = pending.pop()
+            try:
+                if not stat.S_ISDIR(os.stat(name, dir_fd=top, follow_symlinks=False).st_mode):
+                    os.unlink(name, dir_fd=top)
+                    continue
+                os.chmod(name, 0o700, dir_fd=top)
+                inner = os.open(name, flags, dir_fd=top)
+            except OSError:
+                continue
+            try:
+                for entry in os.listdir(inner):
+                    try:
+                        if stat.S_ISDIR(os.stat(entry, dir_fd=inner, follow_symlinks=False).st_mode):
+                            moved += 1
+                            os.rename(entry, f".removed-{moved}", src_dir_fd=inner, dst_dir_fd=top)
+                            pending.append(f".removed-{moved}")
+                        else:
+                            os.unlink(entry, dir_fd=inner)
+                    except OSError:
+                        pass
+            finally:
+                os.close(inner)
+            try:
+                os.rmdir(name, dir_fd=top)
+            except OSError:
+                pass
+    finally:
+        os.close(top)
+    try:
+        os.rmdir(folder)
+    except OSError:
+        pass
+
+
+def _text(value, limit):
+    """A plain string of at most ``limit`` characters, from a value that should be one."""
+    if isinstance(value, BaseException):
+        value = str(value)
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return ""
+    return str(value)[:limit]
 
 
 def _plain_error(payload):
     """Keep only the expected string fields of an error written by the child."""
     if not isinstance(payload, dict):
         return {"type": "InvalidResult", "message": "malformed error report"}
-    return {"type": str(payload.get("type", "Error"))[:100], "message": str(payload.get("message", ""))[:600],
-            "where": str(payload.get("where", ""))[:300], "not_implemented": payload.get("not_implemented") is True}
+    return {"type": _text(payload.get("type", "Error"), 100) or "Error",
+            "message": _text(payload.get("message", ""), 600), "where": _text(payload.get("where", ""), 300),
+            "not_implemented": payload.get("not_implemented") is True}
 
 
 def _limits(memory, cpu):

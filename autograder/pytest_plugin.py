@@ -44,6 +44,8 @@ def run_check(check, folder):
         _outcomes[key] = outcome[check.trial]
     outputs, error = _outcomes[key]
     verdict = verify(check, check.trial.cases(), outputs, error)
+    if verdict.status == "skipped":
+        pytest.skip(verdict.message)
     passed = verdict.fraction >= 1
     _verdicts[check.exercise] = _verdicts.get(check.exercise, True) and passed
     if not passed:

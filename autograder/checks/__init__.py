@@ -1,9 +1,13 @@
 """The check library: every graded check of the kit, defined once."""
-from . import convergence, generators, keras, layers, optimizers, tools
+from . import convergence, expectation, generators, keras, layers, optimizers, tools
+from . import keras_agreement
 
 #: every check, in teaching order
 ALL_CHECKS = (layers.CHECKS + generators.CHECKS + tools.CHECKS[:4] + optimizers.CHECKS
-              + tools.CHECKS[4:] + convergence.CHECKS + keras.CHECKS)
+              + tools.CHECKS[4:] + convergence.CHECKS + keras.CHECKS
+              + keras_agreement.CHECKS)
+
+expectation.name_trials(ALL_CHECKS)
 
 
 def exercises(checks=ALL_CHECKS):
@@ -29,4 +33,5 @@ EXERCISE_MODULES = {
     "numerical_diff": "gradients", "numerical_gradient": "gradients",
     "Training on breast cancer": "dual_layer", "Training on Fashion-MNIST": "multiclass",
     "build_keras_model": "keras_model",
+    "MultiClassNetwork vs Keras": "multiclass", "Keras chapter on Fashion-MNIST": "keras_model",
 }

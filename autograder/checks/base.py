@@ -46,7 +46,9 @@ class Trial:
 
 @lru_cache(maxsize=None)
 def _cached_cases(trial):
-    return trial.make_cases()
+    from .expectation import recorded_cases  # the student copy grades on recorded inputs
+    recorded = recorded_cases(trial)
+    return recorded if recorded is not None else trial.make_cases()
 
 
 @dataclass(frozen=True)

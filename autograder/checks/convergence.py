@@ -2,6 +2,10 @@
 
 The child trains the student's class and returns only the learnt weights; the grader computes the
 validation accuracy itself with its own forward pass, on validation data the child never sees.
+The student copy (``python -m autograder student-repo``) has no forward pass of its own (it would
+be the solution): there the child also returns the student's own ``forpass`` of the validation
+inputs (``z_val``) and the accuracy is computed from it. The checks these runs depend on
+(forpass among them) must pass first, so those scores are the network's.
 Thresholds come from ``benchmarks/convergence_thresholds.py`` (reference runs over several seeds;
 each threshold sits below the worst reference run and above every known-wrong implementation).
 """
@@ -9,8 +13,8 @@ import json
 
 import numpy as np
 
-from . import math as M
 from .base import Check, Failure, Trial
+from .expectation import RECORDED, compute
 
 
 def breast_cancer():
@@ -21,18 +25,29 @@ def breast_cancer():
 def fit_cases(class_path, kwargs, epochs, seed=42):
     def make():
         data = breast_cancer()
-        return [{"class": np.array(class_path), "kwargs": np.array(json.dumps(kwargs)),
-                 "epochs": np.array(epochs), "seed": np.array(seed),
-                 "x_train": np.array(data.x_train), "y_train": np.array(data.y_train)}]
+        case = {"class": np.array(class_path), "kwargs": np.array(json.dumps(kwargs)),
+                "epochs": np.array(epochs), "seed": np.array(seed),
+                "x_train": np.array(data.x_train), "y_train": np.array(data.y_train)}
+        if RECORDED:  # the student copy: the student's forpass gives the validation outputs
+            case["x_val"] = np.array(data.x_val)
+        return [case]
     return make
 
 
+def _outputs(out, x):
+    """z of the trained network on x: the grader's forward pass of the returned weights, or in the
+    student copy the student's own forpass of the validation inputs (``z_val``)."""
+    if RECORDED:
+        return np.asarray(out["z_val"], dtype=float)
+    weights = {k: np.asarray(out[k], dtype=float) for k in ("w1", "b1", "w2", "b2", "w", "b") if k in out}
+    if "w1" in weights:
+        return compute("two_layer_forward", x=x, **weights)[0]
+    return compute("single_layer_forward", x=x, **weights)
+
+
 def binary_accuracy(out, x, y):
-    """Accuracy of the returned weights on (x, y) with the grader's own forward pass."""
-    if "w1" in out:
-        z, _ = M.two_layer_forward(x, *(np.asarray(out[k], dtype=float) for k in ("w1", "b1", "w2", "b2")))
-    else:
-        z = x @ np.asarray(out["w"], dtype=float) + np.asarray(out["b"], dtype=float)
+    """Accuracy of the trained network on (x, y) (see _outputs)."""
+    z = _outputs(out, x)
     return float(np.mean((z.reshape(-1) > 0) == (y.reshape(-1) == 1)))
 
 
@@ -57,7 +72,7 @@ def accuracy_at_least(threshold, measure, data_loader, what):
 
 
 def multiclass_accuracy(out, x, y_labels):
-    z, _ = M.two_layer_forward(x, *(np.asarray(out[k], dtype=float) for k in ("w1", "b1", "w2", "b2")))
+    z = _outputs(out, x)
     return float(np.mean(np.argmax(z, axis=1) == y_labels))
 
 
@@ -115,7 +130,8 @@ CHECKS.append(Check(
     Trial("fit", lambda: [{"class": np.array("multiclass.MultiClassNetwork"),
                            "kwargs": np.array(json.dumps({"units": 100, "batch_size": 256})),
                            "epochs": np.array(FASHION_EPOCHS), "seed": np.array(42),
-                           "dataset": np.array("fashion_mnist")}]),
+                           "dataset": np.array("fashion_mnist"),
+                           **({"predict_val": np.array(True)} if RECORDED else {})}]),
     accuracy_at_least(FASHION_THRESHOLD, multiclass_accuracy, fashion_val, "MultiClassNetwork"),
     depends_on=("MultiClassNetwork.softmax", "MultiClassNetwork.init_weights", "MultiClassNetwork.forpass",
                 "MultiClassNetwork.backprop", "MultiClassNetwork.training", "MinibatchNetwork.gen_batch",

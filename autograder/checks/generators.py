@@ -24,7 +24,7 @@ def _label(case):
 def _epoch_rows(case, out, epoch):
     if f"{epoch}_x" not in out:
         raise Failure(f"gen_batch yielded no batches{_label(case)}",
-                      "yield x[start:end], y[start:end] inside a loop over the batches")
+                      "yield each batch as a pair (x rows, y rows) inside a loop over the batches")
     return np.asarray(out[f"{epoch}_x"]), np.asarray(out[f"{epoch}_y"])
 
 

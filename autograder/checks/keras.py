@@ -4,8 +4,8 @@ import re
 
 import numpy as np
 
-from . import math as M
 from .base import Check, Failure, Trial, rng_for
+from .expectation import expected
 
 #: Keras computes in float32: outputs agree with our float64 forward pass to ~1e-7 absolute on
 #: probabilities; 1e-5 leaves a margin for different BLAS summation orders.
@@ -50,12 +50,14 @@ def _is_categorical_crossentropy(loss):
 
 
 def verify_forward(cases, outputs):
-    case, out = cases[0], outputs[0]
-    expected = M.softmax(M.two_layer_forward(case["x"], case["w1"], case["b1"], case["w2"], case["b2"])[0])
-    got = np.asarray(out["output"], dtype=float)
-    if got.shape != expected.shape or not np.max(np.abs(got - expected)) <= FORWARD_ATOL:
+    case = cases[0]
+    probabilities = expected("softmax_two_layer", x=case["x"], w1=case["w1"], b1=case["b1"], w2=case["w2"],
+                             b2=case["b2"])
+    got = np.asarray(outputs[0]["output"], dtype=float)
+    if got.shape != probabilities.shape or not np.max(np.abs(got - probabilities)) <= FORWARD_ATOL:
+        difference = np.max(np.abs(got - probabilities)) if got.shape == probabilities.shape else "shape"
         raise Failure("with the same weights, the model's output differs from sigmoid → softmax "
-                      f"(max difference {np.max(np.abs(got - expected)) if got.shape == expected.shape else 'shape'})")
+                      f"(max difference {difference})")
 
 
 _trial = Trial("keras_model.build", build_cases)

@@ -1,8 +1,12 @@
-"""Checks of forward passes, backward passes, softmax and weight initialisation."""
-import numpy as np
-from scipy import stats
+"""Checks of forward passes, backward passes, softmax and weight initialisation.
 
-from . import math as M
+Values that need a formula come from ``expectation.expected`` (computed by checks/math.py in the
+instructor's kit, recorded in the student copy); hidden checks sit in instructor-only regions,
+which the student copy leaves out (``autograder/distribute.py``).
+"""
+import numpy as np
+
+from .expectation import expected
 from .base import Check, Failure, Trial, expect_close, expect_finite, expect_shape, relative_error, rng_for
 
 #: float64 throughout: the student's result and ours differ only by summation order (~1e-15).
@@ -50,7 +54,8 @@ def single_backprop_cases():
 
 def verify_single_forpass(cases, outputs):
     for case, out in zip(cases, outputs):
-        expect_close("z", out["z"], case["x"] @ case["w"] + case["b"], VALUE_RTOL, where(case))
+        z = expected("single_layer_forward", x=case["x"], w=case["w"], b=case["b"])
+        expect_close("z", out["z"], z, VALUE_RTOL, where(case))
 
 
 def verify_single_backprop_shapes(cases, outputs):
@@ -60,25 +65,26 @@ def verify_single_backprop_shapes(cases, outputs):
 
 
 def verify_single_backprop_gradient(cases, outputs):
-    def forward(x, w, b):
-        return x @ w + b
-    _gradient_check(cases, outputs, forward, ("w", "b"))
+    _gradient_check(cases, outputs, "single_layer_numerical_gradients", ("w", "b"))
 
 
+### BEGIN INSTRUCTOR ONLY
 def verify_single_backprop_values(cases, outputs):
     for case, out in zip(cases, outputs):
         m = len(case["x"])
         expect_close("w_grad", out["w_grad"], case["x"].T @ case["err"] / m, VALUE_RTOL, where(case), m)
         expect_close("b_grad", out["b_grad"], np.sum(case["err"]) / m, VALUE_RTOL, where(case), m,
                      shapes=((), (1,), (1, 1)))
+### END INSTRUCTOR ONLY
 
 
-def _gradient_check(cases, outputs, forward, names):
-    """Compare backprop's gradients with numerical gradients of Σ err ⊙ z(θ) / m."""
+def _gradient_check(cases, outputs, numerical, names):
+    """Compare backprop's gradients with numerical gradients of Σ err ⊙ z(θ) / m (the values of
+    ``numerical``, a function of checks/math.py, on the case's x, err and parameters)."""
     worst = (0.0, None)
     for case, out in zip(cases, outputs):
         params = {name: np.asarray(case[name], dtype=float) for name in names}
-        numeric = M.linear_functional_gradients(case["x"], case["err"], params, forward)
+        numeric = expected(numerical, x=case["x"], err=case["err"], **params)
         for name in names:
             got = out[f"{name}_grad"]
             expect_shape(f"{name}_grad", got, *_accepted_shapes(params[name]), where=where(case))
@@ -130,7 +136,7 @@ def two_layer_cases(tag, n_classes=None, backprop=True):
                     "w2": rng.normal(size=(units, k)),
                     "b2": rng.normal(size=k) if n_classes else np.array(rng.normal())}
             if backprop:
-                z2, a1 = M.two_layer_forward(case["x"], case["w1"], case["b1"], case["w2"], case["b2"])
+                z2, a1 = two_layer_forward_for(case)
                 case["a1"] = a1
                 case["err"] = rng.normal(size=z2.shape)
             cases.append(case)
@@ -139,7 +145,8 @@ def two_layer_cases(tag, n_classes=None, backprop=True):
 
 
 def two_layer_forward_for(case):
-    return M.two_layer_forward(case["x"], case["w1"], case["b1"], case["w2"], case["b2"])
+    """(z2, a1) of the case's two-layer network."""
+    return expected("two_layer_forward", x=case["x"], w1=case["w1"], b1=case["b1"], w2=case["w2"], b2=case["b2"])
 
 
 def verify_two_layer_forpass(cases, outputs):
@@ -159,23 +166,23 @@ def verify_two_layer_shapes(cases, outputs):
 
 
 def verify_two_layer_gradient(cases, outputs):
-    def forward(x, w1, b1, w2, b2):
-        return M.two_layer_forward(x, w1, b1, w2, b2)[0]
     # backprop uses the a1 we stored (computed from the same weights), so the linear functional
     # Σ err ⊙ z2(θ) / m has exactly backprop's gradients.
-    _gradient_check(cases, outputs, forward, ("w1", "b1", "w2", "b2"))
+    _gradient_check(cases, outputs, "two_layer_numerical_gradients", ("w1", "b1", "w2", "b2"))
 
 
+### BEGIN INSTRUCTOR ONLY
 def verify_two_layer_values(cases, outputs):
     for case, out in zip(cases, outputs):
         m = len(case["x"])
         err, a1, w2 = case["err"], case["a1"], case["w2"]
         hidden = (err @ w2.T) * a1 * (1 - a1)
-        expected = {"w2": a1.T @ err / m, "b2": err.sum(axis=0) / m if case["b2"].ndim else err.sum() / m,
+        formulas = {"w2": a1.T @ err / m, "b2": err.sum(axis=0) / m if case["b2"].ndim else err.sum() / m,
                     "w1": case["x"].T @ hidden / m, "b1": hidden.sum(axis=0) / m}
         for name in ("w2", "b2", "w1", "b1"):
-            expect_close(f"{name}_grad", out[f"{name}_grad"], expected[name], VALUE_RTOL, where(case), m,
+            expect_close(f"{name}_grad", out[f"{name}_grad"], formulas[name], VALUE_RTOL, where(case), m,
                          shapes=_accepted_shapes(case[name]))
+### END INSTRUCTOR ONLY
 
 
 # --------------------------------------------------------------------------- softmax
@@ -199,7 +206,7 @@ def verify_softmax_values(cases, outputs):
         if np.allclose(a.sum(axis=0), 1) and not np.allclose(a.sum(axis=1), 1):
             raise Failure(f"softmax(z){label}: the columns sum to 1, the rows do not",
                           "normalise each row (axis=1): each sample's class probabilities sum to 1")
-        expect_close("softmax(z)", a, M.softmax(case["z"]), 1e-9, label)
+        expect_close("softmax(z)", a, expected("softmax", z=case["z"]), 1e-9, label)
 
 
 def verify_softmax_stable(cases, outputs):
@@ -275,7 +282,8 @@ def verify_seeded(cases, outputs):
 
 
 def init_distribution(make_dist, description):
-    """verify: biases start at zero and every weight matrix follows ``make_dist(fan_in, fan_out)``."""
+    """verify: biases start at zero and every weight matrix follows ``make_dist(fan_in, fan_out)``
+    (described by ``description(fan_in, fan_out, dist)``)."""
     ks = distribution_check(make_dist, description)
 
     def verify(cases, outputs):
@@ -300,10 +308,11 @@ def distribution_check(make_dist, description):
                 if sample.size < 50:
                     continue
                 dist = make_dist(fan_in, fan_out)
+                from scipy import stats  # imported when needed: ~1 s that most runs do not pay
                 p = stats.kstest(sample, dist.cdf).pvalue
                 if not p >= 1e-4:
                     raise Failure(
-                        f"self.{name} ({fan_in}×{fan_out}) does not look like {description(fan_in, fan_out)}: "
+                        f"self.{name} ({fan_in}×{fan_out}) does not look like {description(fan_in, fan_out, dist)}: "
                         f"sample mean {sample.mean():.3g}, std {sample.std():.3g}, range [{sample.min():.3g}, "
                         f"{sample.max():.3g}] (expected std {dist.std():.3g}; KS p = {p:.1e})",
                         _init_hint(sample, dist))
@@ -320,11 +329,13 @@ def _init_hint(sample, dist):
 
 
 def standard_normal(fan_in, fan_out):
+    from scipy import stats
     return stats.norm(0, 1)
 
 
 def glorot_uniform(fan_in, fan_out):
-    limit = np.sqrt(6 / (fan_in + fan_out))
+    limit = float(expected("glorot_uniform_limit", fan_in=fan_in, fan_out=fan_out))
+    from scipy import stats
     return stats.uniform(-limit, 2 * limit)
 
 
@@ -349,17 +360,15 @@ def verify_training_step(cases, outputs):
     gradient carries ~1e-9 of error, relative to lr-scaled values)."""
     for case, out in zip(cases, outputs):
         names = ("w1", "b1", "w2", "b2")
-        params = {name: case[name] for name in names}
         lr = float(case["learning_rate"])
         m = len(case["x"])
+        numerical = expected("cross_entropy_numerical_gradients", x=case["x"], y=case["y"],
+                             **{name: case[name] for name in names})
         for name in names:
             expect_shape(f"self.{name} after training", out[name], case[name].shape, where=where(case))
             expect_finite(f"self.{name} after training", out[name], where(case))
             step = (case[name] - np.asarray(out[name], dtype=float)) / lr
-
-            def loss(value, name=name):
-                return M.mean_cross_entropy(case["x"], case["y"], **dict(params, **{name: value}))
-            numeric = M.numerical_gradient(loss, case[name])
+            numeric = numerical[name]
             error = relative_error(step, numeric)
             if error > 1e-6:
                 from .base import diagnose
@@ -396,7 +405,9 @@ CHECKS = [
     *_exercise_checks("SingleLayer.backprop", "single_layer.backprop", single_backprop, [
         ("shapes", 1, "w_grad has w's shape, b_grad is one number", verify_single_backprop_shapes, False),
         ("gradient", 2, "gradients agree with numerical gradients", verify_single_backprop_gradient, False),
+        ### BEGIN INSTRUCTOR ONLY
         ("values", 1, "w_grad = xᵀ·err/m, b_grad = Σerr/m", verify_single_backprop_values, True),
+        ### END INSTRUCTOR ONLY
         ("inputs_untouched", 1, "x and err are not modified", untouched("x", "err"), False),
     ]),
     *_exercise_checks("DualLayer.forpass", "dual_layer.forpass", dual_forpass, [
@@ -406,7 +417,9 @@ CHECKS = [
     *_exercise_checks("DualLayer.backprop", "dual_layer.backprop", dual_backprop, [
         ("shapes", 1, "each gradient has its parameter's shape", verify_two_layer_shapes, False),
         ("gradient", 3, "gradients agree with numerical gradients", verify_two_layer_gradient, False),
+        ### BEGIN INSTRUCTOR ONLY
         ("values", 1, "gradients equal the backpropagation formulas", verify_two_layer_values, True),
+        ### END INSTRUCTOR ONLY
         ("inputs_untouched", 1, "x and err are not modified", untouched("x", "err"), False),
     ]),
     *_exercise_checks("DualLayer.init_weights", "dual_layer.init_weights",
@@ -418,14 +431,14 @@ CHECKS = [
                       Trial("dual_layer.RandomInitNetwork.init_weights", init_cases("random.init")), [
         ("shapes", 1, "w1 (n, units), b1 (units,), w2 (units, 1), b2 scalar", verify_init_shapes, False),
         ("distribution", 1, "weights ~ N(0, 1), biases 0",
-         init_distribution(standard_normal, lambda i, o: "N(0, 1)"), False),
+         init_distribution(standard_normal, lambda i, o, dist: "N(0, 1)"), False),
         ("seeded", 1, "reproducible under np.random.seed", verify_seeded, False),
     ]),
     *_exercise_checks("XavierInitNetwork.init_weights", "xavier_init.init_weights",
                       Trial("dual_layer.XavierInitNetwork.init_weights", init_cases("xavier.init")), [
         ("shapes", 1, "w1 (n, units), b1 (units,), w2 (units, 1), b2 scalar", verify_init_shapes, False),
         ("distribution", 2, "weights ~ U(±sqrt(6/(fan_in+fan_out))), biases 0",
-         init_distribution(glorot_uniform, lambda i, o: f"U(±{np.sqrt(6 / (i + o)):.3g}) = U(±sqrt(6/({i}+{o})))"),
+         init_distribution(glorot_uniform, lambda i, o, dist: f"U(±{dist.support()[1]:.3g}) = U(±sqrt(6/({i}+{o})))"),
          False),
         ("seeded", 1, "reproducible under np.random.seed", verify_seeded, False),
     ]),
@@ -438,7 +451,7 @@ CHECKS = [
                       Trial("multiclass.MultiClassNetwork.init_weights", init_cases("multi.init", n_classes=10)), [
         ("shapes", 1, "w1 (n, units), b1 (units,), w2 (units, k), b2 (k,)", verify_init_shapes, False),
         ("distribution", 1, "weights ~ N(0, 1), biases 0",
-         init_distribution(standard_normal, lambda i, o: "N(0, 1)"), False),
+         init_distribution(standard_normal, lambda i, o, dist: "N(0, 1)"), False),
         ("seeded", 1, "reproducible under np.random.seed", verify_seeded, False),
     ]),
     *_exercise_checks("MultiClassNetwork.forpass", "multiclass.forpass", multi_forpass, [
@@ -448,7 +461,9 @@ CHECKS = [
     *_exercise_checks("MultiClassNetwork.backprop", "multiclass.backprop", multi_backprop, [
         ("shapes", 1, "each gradient has its parameter's shape", verify_two_layer_shapes, False),
         ("gradient", 3, "gradients agree with numerical gradients", verify_two_layer_gradient, False),
+        ### BEGIN INSTRUCTOR ONLY
         ("values", 1, "gradients equal the backpropagation formulas", verify_two_layer_values, True),
+        ### END INSTRUCTOR ONLY
         ("inputs_untouched", 1, "x and err are not modified", untouched("x", "err"), False),
     ]),
     *_exercise_checks("MultiClassNetwork.training", "multiclass.cross_entropy_gradient", training, [

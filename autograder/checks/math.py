@@ -1,5 +1,10 @@
 """Expected values from the mathematics, computed in the trusted grader only (never shipped to
-the process that runs student code). Independent of reference/ on purpose."""
+the process that runs student code). Independent of reference/ on purpose.
+
+The instructor's side only: the student repository (``python -m autograder student-repo``) has
+no copy of this file. Checks ask for these values through ``expectation.expected(NAME, **args)``,
+which calls the function NAME here, or in the student copy reads the value recorded from it. The
+functions called that way take and return plain arrays (tuples or dicts of them)."""
 import numpy as np
 
 
@@ -19,6 +24,16 @@ def two_layer_forward(x, w1, b1, w2, b2):
     """(z2, a1) of x·w1 + b1 → sigmoid → ·w2 + b2."""
     a1 = sigmoid(x @ w1 + b1)
     return a1 @ w2 + b2, a1
+
+
+def single_layer_forward(x, w, b):
+    """z = x·w + b."""
+    return x @ w + b
+
+
+def softmax_two_layer(x, w1, b1, w2, b2):
+    """Class probabilities of the two-layer softmax network."""
+    return softmax(two_layer_forward(x, w1, b1, w2, b2)[0])
 
 
 def numerical_gradient(f, x, h=1e-6):
@@ -48,6 +63,48 @@ def linear_functional_gradients(x, err, params, forward):
             return float(np.sum(err * forward(x, **trial)) / m)
         grads[name] = numerical_gradient(loss, np.asarray(params[name], dtype=float))
     return grads
+
+
+def single_layer_numerical_gradients(x, err, w, b):
+    """{w, b}: numerical gradients of Σ err ⊙ (x·w + b) / m."""
+    return linear_functional_gradients(x, err, {"w": w, "b": b}, single_layer_forward)
+
+
+def two_layer_numerical_gradients(x, err, w1, b1, w2, b2):
+    """{w1, b1, w2, b2}: numerical gradients of Σ err ⊙ z2(θ) / m."""
+    def forward(x, w1, b1, w2, b2):
+        return two_layer_forward(x, w1, b1, w2, b2)[0]
+    return linear_functional_gradients(x, err, {"w1": w1, "b1": b1, "w2": w2, "b2": b2}, forward)
+
+
+def cross_entropy_numerical_gradients(x, y, w1, b1, w2, b2):
+    """{w1, b1, w2, b2}: numerical gradients of the mean cross-entropy of the softmax network."""
+    params = {"w1": w1, "b1": b1, "w2": w2, "b2": b2}
+    grads = {}
+    for name in params:
+        def loss(value, name=name):
+            return mean_cross_entropy(x, y, **dict(params, **{name: value}))
+        grads[name] = numerical_gradient(loss, np.asarray(params[name], dtype=float))
+    return grads
+
+
+def glorot_uniform_limit(fan_in, fan_out):
+    """Keras's glorot_uniform draws from U(−limit, limit), limit = sqrt(6 / (fan_in + fan_out))."""
+    return np.sqrt(6 / (int(fan_in) + int(fan_out)))
+
+
+def penalty_grad(w, l1, l2, m):
+    """Gradient of (l1·Σ|w| + l2/2·Σw²) / m."""
+    return (float(l1) * np.sign(w) + float(l2) * w) / int(m)
+
+
+def central_difference(coeffs, x, h):
+    """{central, forward, exact}: the central and the one-sided difference of the polynomial with
+    coefficients ``coeffs`` at x with step h, and its exact derivative."""
+    x, h = float(x), float(h)
+    return {"central": (np.polyval(coeffs, x + h) - np.polyval(coeffs, x - h)) / (2 * h),
+            "forward": (np.polyval(coeffs, x + h) - np.polyval(coeffs, x)) / h,
+            "exact": np.polyval(np.polyder(coeffs), x)}
 
 
 def mean_cross_entropy(x, y, w1, b1, w2, b2):
@@ -94,6 +151,7 @@ def adam_steps(w, grads, learning_rate, beta_1, beta_2, epsilon):
 def early_stopping_flags(losses, patience):
     """(stop flags, best epoch after each update) for 'stop after `patience` epochs without a
     strict improvement'."""
+    patience = int(patience)
     best, best_epoch, wait = np.inf, -1, 0
     flags, bests = [], []
     for epoch, loss in enumerate(losses):

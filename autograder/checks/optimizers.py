@@ -3,19 +3,20 @@ import json
 
 import numpy as np
 
-from . import math as M
 from .base import Check, Failure, Trial, relative_error, rng_for
+from .expectation import expected
 
 #: float64 on both sides, same formulas in a different algebraic order: ~1e-15 apart.
 TRAJECTORY_RTOL = 1e-9
 STEPS = 12
 
+#: name -> (the function of checks/math.py giving the trajectory, default and other settings)
 OPTIMIZERS = {
-    "Momentum": (M.momentum_steps, {"learning_rate": 0.01, "momentum": 0.9},
+    "Momentum": ("momentum_steps", {"learning_rate": 0.01, "momentum": 0.9},
                  {"learning_rate": 0.05, "momentum": 0.5}),
-    "RMSProp": (M.rmsprop_steps, {"learning_rate": 0.001, "rho": 0.9, "epsilon": 1e-7},
+    "RMSProp": ("rmsprop_steps", {"learning_rate": 0.001, "rho": 0.9, "epsilon": 1e-7},
                 {"learning_rate": 0.01, "rho": 0.8, "epsilon": 1e-6}),
-    "Adam": (M.adam_steps, {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7},
+    "Adam": ("adam_steps", {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7},
              {"learning_rate": 0.01, "beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-6}),
 }
 
@@ -43,25 +44,25 @@ def verify_trajectory(name):
         for case, out in zip(cases, outputs):
             kwargs = json.loads(str(case["kwargs"]))
             for key in ("w", "b"):
-                expected = steps(case[f"param_{key}"], case[f"grads_{key}"], **kwargs)
+                trajectory = expected(steps, w=case[f"param_{key}"], grads=case[f"grads_{key}"], **kwargs)
                 got = np.asarray(out[f"traj_{key}"], dtype=float)
-                if got.shape != expected.shape:
+                if got.shape != trajectory.shape:
                     raise Failure(f"params['{key}'] changed shape during {name} updates: "
-                                  f"expected {expected.shape[1:]}, got {got.shape[1:]}")
+                                  f"expected {trajectory.shape[1:]}, got {got.shape[1:]}")
                 if not np.all(np.isfinite(got)):
                     bad = int(np.argmin(np.all(np.isfinite(got.reshape(len(got), -1)), axis=1)))
                     raise Failure(f"{name} ({case['label']}): params['{key}'] holds NaN or infinite values "
-                                  f"after step {bad} of {len(expected) - 1}",
+                                  f"after step {bad} of {len(trajectory) - 1}",
                                   "look for the square root of a negative number (the running averages "
                                   "hold g², not g) or a division by zero")
-                for step in range(1, len(expected)):
-                    error = relative_error(got[step] - got[0], expected[step] - expected[0])
+                for step in range(1, len(trajectory)):
+                    error = relative_error(got[step] - got[0], trajectory[step] - trajectory[0])
                     if error > TRAJECTORY_RTOL:
                         raise Failure(
                             f"{name} ({case['label']}): params['{key}'] is wrong after step {step} of "
-                            f"{len(expected) - 1} (relative error of the displacement {error:.2e})",
+                            f"{len(trajectory) - 1} (relative error of the displacement {error:.2e})",
                             _hint(name, step),
-                            artifacts={"expected": expected.tolist(), "got": got.tolist()})
+                            artifacts={"expected": trajectory.tolist(), "got": got.tolist()})
     return verify
 
 

@@ -2,7 +2,7 @@
 numerical-differentiation functions."""
 import numpy as np
 
-from . import math as M
+from .expectation import expected
 from .base import Check, Failure, Trial, expect_close, expect_finite, expect_shape, relative_error, rng_for
 
 
@@ -19,8 +19,8 @@ def verify_penalty(cases, outputs):
     for case, out in zip(cases, outputs):
         w, l1, l2, m = case["w"], float(case["l1"]), float(case["l2"]), int(case["m"])
         label = f" (l1={l1}, l2={l2}, m={m})"
-        expect_close("penalty_grad", out["grad"], (l1 * np.sign(w) + l2 * w) / m, 1e-12 if (l1 or l2) else 1,
-                     label, m)
+        expect_close("penalty_grad", out["grad"], expected("penalty_grad", w=w, l1=l1, l2=l2, m=m),
+                     1e-12 if (l1 or l2) else 1, label, m)
         if not (l1 or l2) and np.any(np.asarray(out["grad"]) != 0):
             raise Failure(f"penalty_grad{label} should be zero without a penalty")
         if not np.array_equal(out["w_after"], w):
@@ -88,7 +88,7 @@ def early_stopping_cases():
 
 def verify_early_stopping(cases, outputs):
     for case, out in zip(cases, outputs):
-        flags, best = M.early_stopping_flags(case["losses"], int(case["patience"]))
+        flags, best = expected("early_stopping_flags", losses=case["losses"], patience=int(case["patience"]))
         got_flags = np.asarray(out["stop"], dtype=bool)
         stop_at = int(np.argmax(flags)) if flags.any() else None
         got_stop = int(np.argmax(got_flags)) if got_flags.any() else None
@@ -124,12 +124,11 @@ def verify_numerical_diff(cases, outputs):
     for case, out in zip(cases, outputs):
         coeffs, x = case["coeffs"], float(case["x"])
         h = float(case["h"]) if "h" in case else 1e-4
-        exact = np.polyval(np.polyder(coeffs), x)
+        values = expected("central_difference", coeffs=coeffs, x=x, h=h)
+        central, forward, exact = (float(values[k]) for k in ("central", "forward", "exact"))
         expect_shape("numerical_diff", out["diff"], (), (1,))
         got = float(np.asarray(out["diff"]).reshape(-1)[0])
-        central = (np.polyval(coeffs, x + h) - np.polyval(coeffs, x - h)) / (2 * h)
         if not abs(got - central) <= 1e-6 * max(1, abs(exact)):
-            forward = (np.polyval(coeffs, x + h) - np.polyval(coeffs, x)) / h
             hint = ("that is a one-sided difference: use (f(x+h) − f(x−h)) / 2h"
                     if abs(got - forward) < 1e-9 * max(1, abs(exact)) else
                     "use the step h you were given: (f(x+h) − f(x−h)) / 2h")
@@ -151,7 +150,7 @@ def verify_numerical_gradient(cases, outputs):
         label = f" (x of shape {x.shape})"
         if not np.array_equal(out["x_after"], x):
             raise Failure(f"numerical_gradient left x changed{label}",
-                          "restore each entry (x[idx] = original) before moving to the next")
+                          "put each entry back to its original value before moving to the next")
         expect_close("numerical_gradient", out["grad"], analytic, 1e-6, label)
 
 

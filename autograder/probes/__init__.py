@@ -24,3 +24,4 @@ def fresh(value):
 
 
 from . import layers, training, optimizers, tools, keras  # noqa: E402,F401  (register probes)
+from . import keras_agreement  # noqa: E402,F401

@@ -56,6 +56,13 @@ def fit(sub, case):
     names = ("w", "b") if getattr(net, "w1", None) is None else ("w1", "b1", "w2", "b2")
     out = {name: getattr(net, name) for name in names}
     out["losses"] = np.asarray(net.losses, dtype=float)
+    # the student copy, which has no forward pass of its own, asks for the network's outputs on
+    # the validation inputs (the instructor's grader computes them itself and never sends them)
+    if "x_val" in case:
+        out["z_val"] = net.forpass(fresh(case["x_val"]))
+    elif "predict_val" in case:
+        from ..data import prepare_fashion_mnist
+        out["z_val"] = net.forpass(fresh(prepare_fashion_mnist().x_val))
     return out
 
 

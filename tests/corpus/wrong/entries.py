@@ -986,4 +986,106 @@ ENTRIES = [
         "target_check": "keras_model.forward",
         "why": "adds a Rescaling(1/255) layer: the model no longer computes the NumPy network's function",
     },
+
+    # ------------------------------------------------------------------ agreement with Keras
+    # (autograder/checks/keras_agreement.py: the recorded Keras runs in autograder/golden/)
+    {
+        "id": "optimizers.momentum.seed_formula_vs_keras",
+        "module": "optimizers",
+        "find": ("v = self.momentum * v - self.learning_rate * grad\n            self.velocities[key] = v\n"
+                 "            params[key][...] = params[key] + v"),
+        "replace": ("v = -self.learning_rate * grad + self.momentum * v\n            self.velocities[key] = v\n"
+                    "            params[key][...] = params[key] - (self.learning_rate * grad - self.momentum * v)"),
+        "target_check": "optimizers.Momentum.keras",
+        "why": "seed (course slides): v = −lr·g + μ·v; w −= lr·g − μ·v: the gradient counted twice, "
+               "step 1 is (1 + μ)·lr·g where Keras's SGD(momentum=μ) moves lr·g",
+    },
+    {
+        "id": "optimizers.momentum.nesterov_vs_keras",
+        "module": "optimizers",
+        "find": "params[key][...] = params[key] + v",
+        "replace": "params[key][...] = params[key] + self.momentum * v - self.learning_rate * grad",
+        "target_check": "optimizers.Momentum.keras",
+        "why": "Nesterov's look-ahead step: Keras's SGD(momentum=μ) without nesterov=True moves by v",
+    },
+    {
+        "id": "optimizers.rmsprop.epsilon_outside_root_vs_keras",
+        "module": "optimizers",
+        "find": "grad / np.sqrt(s + self.epsilon)",
+        "replace": "grad / (np.sqrt(s) + self.epsilon)",
+        "target_check": "optimizers.RMSProp.keras",
+        "why": "seed (textbook RMSprop): ε outside the square root; agrees with Keras to ~1e-7 on ordinary "
+               "gradients, but around 1e-6 sqrt(s) ≈ 1e-6 and sqrt(s + 1e-7) ≈ 3e-4: steps ~300× too large",
+    },
+    {
+        "id": "optimizers.adam.seed_slide_formula_vs_keras",
+        "module": "optimizers",
+        "find": ("m = self.beta_1 * m + (1 - self.beta_1) * grad\n"
+                 "            v = self.beta_2 * v + (1 - self.beta_2) * grad ** 2\n"
+                 "            self.steps[key], self.first_moments[key], self.second_moments[key] = t, m, v\n"
+                 "            alpha = self.learning_rate * np.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)\n"
+                 "            params[key][...] = params[key] - alpha * m / (np.sqrt(v) + self.epsilon)"),
+        "replace": ("m += ((1 - self.beta_1) * grad) / (1 - self.beta_1)\n"
+                    "            v += ((1 - self.beta_2) * grad * grad) / (1 - self.beta_2)\n"
+                    "            self.steps[key], self.first_moments[key], self.second_moments[key] = t, m, v\n"
+                    "            params[key][...] = params[key] - self.learning_rate * m / (np.sqrt(v) + 1e-6)"),
+        "target_check": "optimizers.Adam.keras",
+        "why": "seed (course slides, literally): m += ((1−β1)·g)/(1−β1), v += ((1−β2)·g·g)/(1−β2), "
+               "w −= lr·m/(sqrt(v) + 1e-6): sums of g and g² instead of moving averages, ε fixed at 1e-6",
+    },
+    {
+        "id": "optimizers.adam.seed_bias_correction_vs_keras",
+        "module": "optimizers",
+        "find": ("alpha = self.learning_rate * np.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)\n"
+                 "            params[key][...] = params[key] - alpha * m / (np.sqrt(v) + self.epsilon)"),
+        "replace": ("m_hat = m / (1 - self.beta_1)\n            v_hat = v / (1 - self.beta_2)\n"
+                    "            params[key][...] = params[key] - self.learning_rate * m_hat / (np.sqrt(v_hat) + 1e-6)"),
+        "target_check": "optimizers.Adam.keras",
+        "why": "seed (course slides, as usually read): bias correction by (1 − β) instead of (1 − β^t) "
+               "(right at step 1 only), ε fixed at 1e-6",
+    },
+    {
+        "id": "optimizers.adam.textbook_epsilon_vs_keras",
+        "module": "optimizers",
+        "find": ("alpha = self.learning_rate * np.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)\n"
+                 "            params[key][...] = params[key] - alpha * m / (np.sqrt(v) + self.epsilon)"),
+        "replace": ("m_hat = m / (1 - self.beta_1 ** t)\n            v_hat = v / (1 - self.beta_2 ** t)\n"
+                    "            params[key][...] = params[key] - self.learning_rate * m_hat / (np.sqrt(v_hat) + self.epsilon)"),
+        "target_check": "optimizers.Adam.keras",
+        "why": "the paper's Algorithm 1 (ε added to the corrected sqrt(v̂)): Keras adds ε to the uncorrected "
+               "sqrt(v), which differs where sqrt(v) ≈ ε (gradients around 1e-6)",
+    },
+    {
+        "id": "multiclass.forpass.no_hidden_bias_vs_keras",
+        "module": "multiclass",
+        "find": "z1 = np.dot(x, self.w1) + self.b1",
+        "replace": "z1 = np.dot(x, self.w1)",
+        "target_check": "multiclass.keras.forward",
+        "why": "forgets the hidden layer's bias: Keras's Dense adds it",
+    },
+    {
+        "id": "multiclass.training.err_divided_by_m_vs_keras",
+        "module": "multiclass",
+        "find": "        err = a - y\n",
+        "replace": "        err = (a - y) / m\n",
+        "target_check": "multiclass.keras.sgd_step",
+        "why": "divides err by m before backprop, which divides again: steps m times smaller than Keras's SGD",
+    },
+    {
+        "id": "multiclass.backprop.divides_by_batch_size_vs_keras",
+        "module": "multiclass",
+        "find": "m = len(x)\n        w2_grad = np.dot(self.a1.T, err) / m",
+        "replace": "m = self.batch_size\n        w2_grad = np.dot(self.a1.T, err) / m",
+        "target_check": "multiclass.keras.epoch",
+        "why": "divides by the configured batch size instead of the rows of this batch: right on full batches, "
+               "wrong on an epoch's last, shorter one (Keras averages over the rows it gets)",
+    },
+    {
+        "id": "keras_model.mse_loss_accuracy",
+        "module": "keras_model",
+        "find": 'loss="categorical_crossentropy"',
+        "replace": 'loss="mean_squared_error"',
+        "target_check": "keras_model.fashion_mnist",
+        "why": "squared error on softmax outputs: with SGD's learning rate it learns far slower than the course's model",
+    },
 ]

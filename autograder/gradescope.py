@@ -1,0 +1,117 @@
+"""Gradescope's side of the kit, run by ``run_autograder`` (``python -m autograder gradescope``
+builds the autograder zip).
+
+``python -m autograder.gradescope collect SUBMISSION FOLDER --results RESULTS`` lays a submission
+out as a folder like ``exercises/``: Gradescope puts what the student uploaded in
+``/autograder/submission``, either the module files at the top or a folder of them (their copy of
+the student repository, ``exercises/`` inside). The folder holding the most course modules is
+taken; modules it lacks are the kit's stubs (graded "not implemented yet"). If the submission holds
+no course module at all, RESULTS gets a results.json saying so and the command exits with 1.
+
+``python -m autograder.gradescope fail RESULTS MESSAGE`` writes a results.json for a grading that
+could not finish.
+"""
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+from .course import EXERCISES_DIR, MODULES
+from .protocol import write_json
+
+#: larger files are not copied (a course module is a few kB)
+MAX_FILE_BYTES = 1024 ** 2
+#: folders never looked into (archives made on macOS, caches, virtual environments)
+SKIPPED_FOLDERS = {"__MACOSX", "__pycache__", ".git", ".venv", "venv", "node_modules", ".ipynb_checkpoints"}
+
+
+class NoModules(Exception):
+    """The submission holds none of the course modules."""
+
+
+def _regular(path):
+    return path.is_file() and not path.is_symlink()
+
+
+def _folders(root, depth=6):
+    """``root`` and its sub-folders (no symbolic links, at most ``depth`` levels down)."""
+    pending = [(Path(root), 0)]
+    while pending:
+        folder, level = pending.pop(0)
+        yield folder, level
+        if level >= depth:
+            continue
+        try:
+            children = sorted(folder.iterdir())
+        except OSError:
+            continue
+        pending += [(child, level + 1) for child in children if child.is_dir() and not child.is_symlink()
+                    and child.name not in SKIPPED_FOLDERS and not child.name.startswith(".")]
+
+
+def modules_folder(submission):
+    """The folder of the submission holding the most course modules (the shallowest on a tie)."""
+    best = None
+    for folder, level in _folders(submission):
+        count = sum(_regular(folder / f"{module}.py") for module in MODULES)
+        if count and (best is None or (-count, level) < (-best[0], best[1])):
+            best = (count, level, folder)
+    if best is None:
+        raise NoModules(f"no course module ({', '.join(f'{m}.py' for m in MODULES)}) in the submission")
+    return best[2]
+
+
+def collect(submission, dest):
+    """Write the submission as a module folder into ``dest``; returns the course modules it gave."""
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    for module in MODULES:
+        stub = EXERCISES_DIR / f"{module}.py"
+        if stub.is_file():
+            shutil.copyfile(stub, dest / stub.name)
+    folder = modules_folder(submission)
+    given = []
+    for path in sorted(folder.glob("*.py")):
+        if (not _regular(path) or path.name.startswith("test_") or path.name in ("conftest.py", "__init__.py")
+                or path.stat().st_size > MAX_FILE_BYTES):
+            continue
+        shutil.copyfile(path, dest / path.name)
+        if path.stem in MODULES:
+            given.append(path.stem)
+    return given
+
+
+def failure_results(message):
+    """A results.json for a submission that could not be graded."""
+    return {"score": 0, "output": message, "output_format": "text", "visibility": "visible",
+            "stdout_visibility": "hidden", "tests": []}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m autograder.gradescope")
+    sub = parser.add_subparsers(dest="command", required=True)
+    collect_parser = sub.add_parser("collect", help="lay a submission out as a folder of course modules")
+    collect_parser.add_argument("submission")
+    collect_parser.add_argument("dest")
+    collect_parser.add_argument("--results", required=True, help="results.json to write if nothing can be graded")
+    fail_parser = sub.add_parser("fail", help="write a results.json for a grading that could not finish")
+    fail_parser.add_argument("results")
+    fail_parser.add_argument("message")
+    args = parser.parse_args(argv)
+    if args.command == "fail":
+        write_json(args.results, failure_results(args.message))
+        return 0
+    try:
+        given = collect(args.submission, args.dest)
+    except NoModules as exc:
+        write_json(args.results, failure_results(
+            f"Nothing to grade: {exc}. Upload your module files (or your exercises/ folder)."))
+        print(exc, file=sys.stderr)
+        return 1
+    missing = [m for m in MODULES if m not in given]
+    print(f"graded modules: {', '.join(given)}" + (f"; not submitted (stubs): {', '.join(missing)}" if missing else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

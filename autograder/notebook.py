@@ -1,0 +1,213 @@
+"""The kit inside a Jupyter notebook (the nbgrader course of ``python -m autograder nbgrader-course``).
+
+Kernel side, loaded by the notebook's first cell (``%load_ext autograder.notebook``):
+
+* ``%%module NAME`` — a cell magic: the cell holds the whole course module ``NAME``
+  (``single_layer``, ``dual_layer``, …) as it would be written in ``exercises/NAME.py``. Its text
+  is kept for grading, and the module is imported in the kernel (beside the kit's stubs of the
+  modules the notebook does not hold) so its classes can be tried out in later cells.
+* ``grade(check_ids)`` — called by the notebook's test cells. It hands the *text* of the module
+  cells to a fresh grader process (``python -I -m autograder.notebook``), which grades it with
+  the isolated engine exactly as ``python -m autograder grade`` would: the student's code runs in
+  sandboxed children, every comparison in that grader process. Nothing the kernel holds (numpy,
+  the checks, the engine, objects the student defined) takes part in the verdict, so patching
+  them in a notebook cell gains nothing. It prints the per-check table and returns ``None`` when
+  every listed check passed (nbgrader: full credit) or the points earned (nbgrader: partial
+  credit), or raises :class:`NoPoints` when none was earned (nbgrader: no credit).
+
+Grader side: ``python -I -m autograder.notebook FOLDER RESULT.json CHECK_ID...`` grades the
+folder, writes the listed checks' points and the table to RESULT.json.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .course import EXERCISES_DIR, MODULES
+
+#: the name the notebook's modules are imported under in the kernel
+PACKAGE = "nnkit_notebook"
+#: environment variables the grader process keeps (the data sets' locations, as the engine's children)
+KEPT_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "KERAS_HOME", "FASHION_MNIST_DIR",
+                    "NNKIT_CACHE", "XDG_CACHE_HOME", "TF_CPP_MIN_LOG_LEVEL")
+#: wall-clock limit of one test cell's grading (the engine limits each exercise to 60 s)
+GRADE_TIMEOUT = 600
+
+#: module name -> text of the last ``%%module`` cell run for it
+SOURCES = {}
+_state = {"folder": None}
+
+
+# --------------------------------------------------------------------------- kernel side
+
+class NoPoints(AssertionError):
+    """Raised by a test cell that earned nothing (nbgrader: no credit; Jupyter: a failed cell)."""
+
+
+def load_ipython_extension(ipython):
+    """``%load_ext autograder.notebook``: registers the ``%%module`` cell magic."""
+    def module(line, cell):
+        return define_module(line.strip(), cell, namespace=ipython.user_ns)
+    module.__doc__ = define_module.__doc__
+    ipython.register_magic_function(module, "cell", "module")
+
+
+def define_module(name, source, namespace=None):
+    """Keep ``source`` as the notebook's module ``name`` and import the notebook's modules in the
+    kernel (afresh, so each sees the latest version of the others); their public names are copied
+    into ``namespace`` (the notebook's variables)."""
+    if name not in MODULES:
+        raise ValueError(f"%%module needs one of the course modules: {', '.join(MODULES)} (got {name!r})")
+    SOURCES[name] = source.rstrip() + "\n"
+    import importlib
+    import types
+    folder = _kernel_folder()
+    write_submission(folder, SOURCES)
+    for loaded in [key for key in sys.modules if key == PACKAGE or key.startswith(PACKAGE + ".")]:
+        del sys.modules[loaded]
+    importlib.invalidate_caches()
+    package = types.ModuleType(PACKAGE)
+    package.__path__ = [str(folder)]
+    sys.modules[PACKAGE] = package
+    imported = {name: importlib.import_module(f"{PACKAGE}.{name}")}  # this cell's errors are shown
+    for other in MODULES:
+        if other in SOURCES and other not in imported:
+            try:
+                imported[other] = importlib.import_module(f"{PACKAGE}.{other}")
+            except Exception:  # noqa: BLE001 — another cell's error shows when that cell runs
+                pass
+    if namespace is not None:
+        for module_name in [m for m in MODULES if m in imported and m != name] + [name]:
+            namespace.update({key: value for key, value in vars(imported[module_name]).items()
+                              if not key.startswith("_")})
+    return None
+
+
+def _kernel_folder():
+    if _state["folder"] is None or not Path(_state["folder"]).is_dir():
+        import atexit
+        _state["folder"] = tempfile.mkdtemp(prefix="nnkit-notebook-kernel-")
+        atexit.register(shutil.rmtree, _state["folder"], True)
+    return Path(_state["folder"])
+
+
+def write_submission(folder, sources):
+    """Lay out a submission folder like exercises/: the kit's stub of every course module, replaced
+    by the given {module: source} texts. Returns the folder."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in MODULES:
+        target = folder / f"{name}.py"
+        if name in sources:
+            target.write_text(sources[name], encoding="utf-8")
+        elif (EXERCISES_DIR / target.name).exists():
+            shutil.copyfile(EXERCISES_DIR / target.name, target)
+    return folder
+
+
+def grade(checks, sources=None, timeout=GRADE_TIMEOUT):
+    """Grade the notebook's modules on ``checks`` (check ids, or {check id: points} as written in
+    the notebook) in a fresh grader process; print the table; return None when all passed, else
+    the points earned (what nbgrader reads as the cell's partial credit); raise NoPoints for none."""
+    expected = dict(checks) if isinstance(checks, dict) else None
+    check_ids = [str(check) for check in checks]
+    sources = dict(SOURCES if sources is None else sources)
+    if not check_ids:
+        print("The checks of this cell are hidden: they run when your work is graded.")
+        return None
+    work = Path(tempfile.mkdtemp(prefix="nnkit-notebook-grade-"))
+    try:
+        folder = write_submission(work / "submission", sources)
+        result_file = work / "result.json"
+        env = {key: os.environ[key] for key in KEPT_ENVIRONMENT if key in os.environ}
+        # -I: no PYTHONPATH, no user site-packages, no current folder on sys.path
+        process = subprocess.run(
+            [sys.executable, "-I", "-m", "autograder.notebook", str(folder), str(result_file), *check_ids],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=work, env=env,
+            timeout=timeout)
+        if process.returncode != 0 or not result_file.exists():
+            output = process.stdout.decode("utf-8", "replace")[-3000:]
+            raise RuntimeError(f"the grader failed (exit code {process.returncode}):\n{output}")
+        result = json.loads(result_file.read_text(encoding="utf-8"))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if expected is not None:
+        changed = {check_id: (points, result["checks"][check_id]["points"]) for check_id, points in expected.items()
+                   if abs(float(points) - float(result["checks"][check_id]["points"])) > 1e-9}
+        if changed:
+            raise RuntimeError("this notebook was generated for other points than the installed kit gives ("
+                               + ", ".join(f"{c}: {a} here, {b} in the kit" for c, (a, b) in changed.items())
+                               + "): regenerate the course with `python -m autograder nbgrader-course`")
+    print(result["table"])
+    if not sources:
+        print("\n(no %%module cell has run in this kernel, so the kit's stubs were graded: run the notebook "
+              "from the top)")
+    score, max_score = float(result["score"]), float(result["max_score"])
+    if score >= max_score:
+        return None
+    if score <= 0:
+        raise NoPoints(f"0 of {max_score:g} points: see the table above")
+    print(f"\nPoints of this cell: {score:g} of {max_score:g} (the number below is what nbgrader records).")
+    return min(max(score, 0.0), max_score)
+
+
+# --------------------------------------------------------------------------- grader side
+
+def check_closure(check_ids, checks=None):
+    """The checks to run so that the listed ones get the verdicts of a full grade: every check of
+    their exercises, and of every exercise those depend on (a failing dependency blocks a check
+    in the full grade, and an exercise's checks share one child process)."""
+    from .checks import ALL_CHECKS
+    checks = ALL_CHECKS if checks is None else checks
+    by_id = {check.id: check for check in checks}
+    unknown = [check_id for check_id in check_ids if check_id not in by_id]
+    if unknown:
+        raise ValueError(f"unknown check(s): {', '.join(unknown)}")
+    wanted, pending = set(), [by_id[check_id].exercise for check_id in check_ids]
+    while pending:
+        exercise = pending.pop()
+        if exercise in wanted:
+            continue
+        wanted.add(exercise)
+        pending.extend(dep for check in checks if check.exercise == exercise for dep in check.depends_on)
+    return tuple(check for check in checks if check.exercise in wanted)
+
+
+def grade_folder(folder, check_ids):
+    """Grade ``folder`` (isolated) on ``check_ids``: {"score", "max_score", "table", "checks"}."""
+    from .engine import Report, grade as engine_grade
+    from .report import format_table
+    report = engine_grade(folder, checks=check_closure(check_ids))
+    listed = set(check_ids)
+    kept = Report([result for result in report.results if result.check.id in listed])
+    exercises = {result.check.exercise for result in kept.results}
+    kept.outputs = {exercise: output for exercise, output in report.outputs.items() if exercise in exercises}
+    table = format_table(kept)
+    failed_output = [f"Output of your code ({exercise}):\n{output}" for exercise, output in kept.outputs.items()
+                     if any(r.check.exercise == exercise and r.verdict.status in ("error", "failed")
+                            for r in kept.results)]
+    if failed_output:
+        table += "\n\n" + "\n\n".join(failed_output)
+    return {"score": kept.score, "max_score": kept.max_score, "table": table,
+            "checks": {result.check.id: {"score": result.score, "points": result.check.points,
+                                         "status": result.verdict.status} for result in kept.results}}
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) < 3:
+        print("usage: python -I -m autograder.notebook FOLDER RESULT.json CHECK_ID...", file=sys.stderr)
+        return 2
+    folder, result_file, *check_ids = argv
+    result = grade_folder(folder, check_ids)
+    temporary = Path(result_file).with_suffix(".tmp")
+    temporary.write_text(json.dumps(result), encoding="utf-8")
+    os.replace(temporary, result_file)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
