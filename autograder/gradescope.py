@@ -78,7 +78,7 @@ def collect(submission, dest):
         shutil.copyfile(path, dest / path.name)
         if path.stem in MODULES:
             given.append(path.stem)
-    return given
+    return [module for module in MODULES if module in given]
 
 
 def failure_results(message):

@@ -141,15 +141,17 @@ def grade(checks, sources=None, timeout=GRADE_TIMEOUT):
             raise RuntimeError("this notebook was generated for other points than the installed kit gives ("
                                + ", ".join(f"{c}: {a} here, {b} in the kit" for c, (a, b) in changed.items())
                                + "): regenerate the course with `python -m autograder nbgrader-course`")
-    print(result["table"])
+    table = result["table"]
     if not sources:
-        print("\n(no %%module cell has run in this kernel, so the kit's stubs were graded: run the notebook "
-              "from the top)")
+        table += ("\n\n(no %%module cell has run in this kernel, so the kit's stubs were graded: run the "
+                  "notebook from the top)")
     score, max_score = float(result["score"]), float(result["max_score"])
+    if score <= 0 < max_score:
+        # the table goes into the error, which is what `nbgrader validate` shows
+        raise NoPoints(f"0 of {max_score:g} points\n\n{table}")
+    print(table)
     if score >= max_score:
         return None
-    if score <= 0:
-        raise NoPoints(f"0 of {max_score:g} points: see the table above")
     print(f"\nPoints of this cell: {score:g} of {max_score:g} (the number below is what nbgrader records).")
     return min(max(score, 0.0), max_score)
 
