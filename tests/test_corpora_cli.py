@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from autograder.engine import missing_requirements
+from test_hostile import ENTRIES as HOSTILE, GUARDS, POINTS, build, control_score
 from test_valid_implementations import ENTRIES as VALID, valid_copy
 from test_wrong_implementations import CHECKS, ENTRIES as WRONG, mutated_copy
 
@@ -18,10 +19,10 @@ KIT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
-def cli_grade(folder, only, out):
+def cli_grade(folder, only, out, *limits):
     """`python -m autograder grade FOLDER --only ONLY --json OUT`: (exit code, results payload)."""
     result = subprocess.run([sys.executable, "-m", "autograder", "grade", str(folder), "--only", only,
-                             "--json", str(out), "--timeout", "120"],
+                             "--json", str(out), *(limits or ("--timeout", "120"))],
                             capture_output=True, text=True, cwd=folder.parent)
     payload = json.loads(out.read_text()) if out.exists() else None
     return result.returncode, payload, result.stdout + result.stderr
@@ -52,6 +53,30 @@ def _valid_outcome(entry, tmp_path):
     return entry["id"], not lost and bool(payload["tests"]), "; ".join(lost)
 
 
+def _hostile_outcome(entry, tmp_path):
+    """Handled: the CLI finishes within the limit, exits 0, writes valid results, and the target
+    exercise scores no more than the same submission without the hostile code."""
+    if entry.get("needs") == "landlock" and "landlock" not in GUARDS:
+        return entry["id"], None, "skipped"
+    tmp_path = tmp_path / "hostile" / entry["id"]
+    outside = tmp_path / "outside"
+    outside.mkdir(parents=True)
+    folder = tmp_path / "submission"
+    build(folder, entry["base"], entry["module"], entry["append"],
+          {"__KIT__": KIT, "__OUTSIDE__": outside, "__SUBMISSION__": folder})
+    limits = {"timeout": 5.0, **entry.get("limits", {})}
+    start = time.perf_counter()
+    code, payload, output = cli_grade(folder, entry["exercise"], tmp_path / "results.json",
+                                      "--timeout", str(limits["timeout"]), "--memory", "1")
+    seconds = time.perf_counter() - start
+    if code != 0 or payload is None:
+        return entry["id"], False, f"CLI failed ({code}): {output[-300:]}"
+    score = sum(t["score"] for t in payload["tests"] if t["tags"][0] == entry["exercise"])
+    control = control_score(entry["base"], entry["module"], entry.get("control_append", ""), entry["exercise"])
+    ok = score <= min(control, POINTS[entry["exercise"]]) and seconds < limits["timeout"] + 30
+    return entry["id"], ok, f"score {score} vs honest {control}, {seconds:.1f} s"
+
+
 def _run_all(function, entries, tmp_path):
     with ThreadPoolExecutor(max_workers=2) as pool:
         return list(pool.map(lambda e: function(e, tmp_path), entries))
@@ -71,3 +96,12 @@ def test_wrong_and_valid_corpora_through_the_cli(tmp_path):
           f"valid entries lost points), {elapsed:.0f} s")
     assert missed == []
     assert rejected == []
+
+
+def test_hostile_corpus_through_the_cli(tmp_path):
+    start = time.perf_counter()
+    hostile = [r for r in _run_all(_hostile_outcome, HOSTILE, tmp_path) if r[1] is not None]
+    failed = [(i, why) for i, ok, why in hostile if not ok]
+    print(f"\nhostile corpus via CLI: {len(hostile) - len(failed)}/{len(hostile)} handled "
+          f"({1 - len(failed) / len(hostile):.0%}), {time.perf_counter() - start:.0f} s")
+    assert failed == []
