@@ -28,7 +28,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .course import EXERCISES_DIR, KIT_ROOT, MODULES, REFERENCE_DIR
+from .course import KIT_ROOT, MODULES, REFERENCE_DIR
 
 INSTRUCTOR_BEGIN, INSTRUCTOR_END = "### BEGIN INSTRUCTOR ONLY", "### END INSTRUCTOR ONLY"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -285,6 +285,9 @@ def build_student_repo(outdir, reference_dir=REFERENCE_DIR, kit_root=KIT_ROOT, f
     if outdir.exists() and any(outdir.iterdir()):
         if not force:
             raise DistributionError(f"{outdir} is not empty (use --force to replace it)")
+        if not _is_student_repo(outdir):
+            raise DistributionError(f"{outdir} does not look like a student repository written by this "
+                                    "command: not replacing it")
         shutil.rmtree(outdir)
     kit_root = Path(kit_root)
     arrays, notes = record(reference_dir)
@@ -334,8 +337,18 @@ def build_student_repo(outdir, reference_dir=REFERENCE_DIR, kit_root=KIT_ROOT, f
     return notes
 
 
+def _is_student_repo(folder):
+    """True for a folder this command wrote (what --force may replace)."""
+    folder = Path(folder)
+    return ((folder / "autograder" / "checks" / "recorded.npz").is_file() and (folder / "exercises").is_dir()
+            and not (folder / "reference").exists())
+
+
 def _git(folder, *args):
-    done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True)
+    try:
+        done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True)
+    except OSError as exc:
+        raise DistributionError(f"git is needed to make the repository ({exc}); or use --no-git") from None
     if done.returncode != 0:
         raise DistributionError(f"git {' '.join(args)} failed: {done.stderr.strip()}")
     return done.stdout

@@ -97,7 +97,7 @@ class Region:
 
 
 @dataclass(frozen=True)
-class TestGroup:
+class GradedCell:
     """One autograded test cell."""
     chapter: str
     exercise: str
@@ -195,7 +195,7 @@ def chapter_of_check(check, homes=None):
     return max(needs)
 
 
-def test_groups(chapter_index):
+def graded_cells(chapter_index):
     """The test cells of one chapter, in teaching order."""
     homes = home_chapters()
     exercise_modules = _exercise_modules()
@@ -208,7 +208,7 @@ def test_groups(chapter_index):
         needed = ({exercise} if exercise in homes else set()) | {dep for c in checks for dep in c.depends_on}
         modules = tuple(m for m in MODULES if any(m in exercise_modules[e] for e in needed))
         ordered = tuple(c for c in checks if not c.hidden) + tuple(c for c in checks if c.hidden)
-        result.append(TestGroup(CHAPTERS[chapter_index].name, exercise, ordered, modules))
+        result.append(GradedCell(CHAPTERS[chapter_index].name, exercise, ordered, modules))
     return result
 
 
@@ -224,7 +224,7 @@ def needed_exercises(chapter_index):
     """Exercises whose code the chapter's checks run: its own and the ones carried over."""
     homes = home_chapters()
     needed = set()
-    for group in test_groups(chapter_index):
+    for group in graded_cells(chapter_index):
         for check in group.checks:
             if check.exercise in homes:
                 needed.add(check.exercise)
@@ -238,8 +238,8 @@ def chapter_modules(chapter_index):
 
 
 def course_plan():
-    """{assignment: [TestGroup, ...]} for every chapter."""
-    return {chapter.name: test_groups(index) for index, chapter in enumerate(CHAPTERS)}
+    """{assignment: [GradedCell, ...]} for every chapter."""
+    return {chapter.name: graded_cells(index) for index, chapter in enumerate(CHAPTERS)}
 
 
 # --------------------------------------------------------------------------- module cells
@@ -290,15 +290,18 @@ def _code(grade_id, text, **kind):
     return cell
 
 
+def _paragraphs(doc):
+    """The first paragraph of a docstring on one line, and the rest (or "")."""
+    summary, rest = doc.strip().split("\n\n", 1) if "\n\n" in doc.strip() else (doc.strip(), "")
+    return " ".join(line.strip() for line in summary.splitlines()), rest.strip()
+
+
 def _doc_block(doc):
-    lines = [line.rstrip() for line in doc.strip().splitlines()]
-    summary, rest = lines[0], [line for line in lines[1:]]
-    while rest and not rest[0]:
-        rest.pop(0)
-    text = summary
-    if rest:
-        text += "\n\n   ```text\n" + "\n".join(f"   {line}" if line else "" for line in rest) + "\n   ```"
-    return text
+    summary, rest = _paragraphs(doc)
+    if not rest:
+        return summary
+    lines = [line.rstrip() for line in rest.splitlines()]
+    return summary + "\n\n   ```text\n" + "\n".join(f"   {line}" if line else "" for line in lines) + "\n   ```"
 
 
 def _checks_text(group):
@@ -310,7 +313,7 @@ def _checks_text(group):
     return "\n".join(lines)
 
 
-def test_cell_source(group):
+def graded_cell_source(group):
     hidden = _points(sum(c.points for c in group.hidden))
     header = f"# Tests of {group.exercise}: {group.points} points"
     if group.hidden:
@@ -337,7 +340,7 @@ def build_notebook(chapter_index):
     from nbformat.v4 import new_notebook
     chapter = CHAPTERS[chapter_index]
     homes = home_chapters()
-    groups = test_groups(chapter_index)
+    groups = graded_cells(chapter_index)
     needed = needed_exercises(chapter_index)
     modules = chapter_modules(chapter_index)
     total = _points(sum(g.points for g in groups))
@@ -348,7 +351,7 @@ def build_notebook(chapter_index):
 {chapter.intro}
 
 **How this notebook works.** Each code cell that starts with `%%module NAME` holds one whole course
-module, exactly as the kit's `exercises/NAME.py`. Keep that first line, and replace every
+module, as in the kit's `exercises/NAME.py`. Keep that first line, and replace every
 `raise NotImplementedError()` under `# YOUR CODE HERE` with your code; everything else (training
 loops, losses, prediction) is given. After the cell has run, its classes and functions can be
 tried in cells of your own.
@@ -358,7 +361,8 @@ separate, sandboxed process and prints one line per check: what was expected, wh
 hint when the mistake is a classic one. Run the whole notebook from the top (*Restart & Run All*)
 before you submit. This assignment is worth {total} points{f', {hidden} of them in hidden checks that run when your work is graded' if hidden else ''}.
 """),
-             _code("setup", "%load_ext autograder.notebook", locked=True)]
+             _code("setup", "# the kit in this notebook: the %%module cell magic, and the grader of the test cells\n"
+                            "%load_ext autograder.notebook", locked=True)]
     placed = set()
     for position, module in enumerate(modules):
         regions = reference_regions(module)
@@ -374,7 +378,7 @@ before you submit. This assignment is worth {total} points{f', {hidden} of them 
         if carried:
             text += ["Carried over from an earlier assignment: paste your solution (it is graded there; "
                      "the checks of this assignment use it):", ""]
-            text += [f"- **`{r.function}`** (assignment {homes[r.exercise] + 1}) — {r.doc.strip().splitlines()[0]}"
+            text += [f"- **`{r.function}`** (assignment {homes[r.exercise] + 1}) — {_paragraphs(r.doc)[0]}"
                      for r in carried]
             text.append("")
         if others:
@@ -390,10 +394,11 @@ before you submit. This assignment is worth {total} points{f', {hidden} of them 
             title = f"### Checks of `{group.exercise}` ({group.points} points)"
             if group.exercise not in homes:
                 share = _points(sum(c.points for c in ALL_CHECKS if c.exercise == group.exercise))
-                title = (f"### {group.exercise} ({group.points} of its {share} points in this assignment;"
-                         f" the given training loop runs your code)")
+                others = "" if share == group.points else f" of its {share}; the others are in other assignments"
+                title = (f"### {group.exercise} ({group.points} points{others})\n\n"
+                         "These checks run the given code (training loops, comparisons) on your code.")
             cells.append(_markdown(f"about_{group.grade_id}", f"{title}\n\n{_checks_text(group)}"))
-            cells.append(_code(group.grade_id, test_cell_source(group), grade=True, locked=True,
+            cells.append(_code(group.grade_id, graded_cell_source(group), grade=True, locked=True,
                                points=group.points))
     missing = [g.exercise for g in groups if g.exercise not in placed]
     if missing:

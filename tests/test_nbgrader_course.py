@@ -255,7 +255,10 @@ def test_every_source_notebook_earns_full_marks(generated, tmp_path):
     with ThreadPoolExecutor(max_workers=3) as pool:
         results = list(pool.map(run, range(len(NAMES))))
     for name, result in results:
-        assert result["score"] == result["max_score"] > 0, f"{name}:\n{result['table']}"
+        # a check that cannot run here (no TensorFlow, no Fashion-MNIST) is skipped, not failed
+        ran = {check_id: v for check_id, v in result["checks"].items() if v["status"] != "skipped"}
+        assert ran, name
+        assert all(v["score"] == v["points"] for v in ran.values()), f"{name}:\n{result['table']}"
 
 
 # --------------------------------------------------------------------------- real nbgrader
@@ -362,6 +365,11 @@ def _autograded(directory, name, student):
     return nbformat.read(str(directory / "autograded" / student / name / f"{name}.ipynb"), as_version=4)
 
 
+def _output_text(cell):
+    """What a code cell printed, its error included."""
+    return "".join(output.get("text", "") + output.get("evalue", "") for output in cell.get("outputs", ()))
+
+
 def _cell_points(directory, name):
     return {_meta(cell)["grade_id"]: _meta(cell)["points"] for cell in _test_cells(_notebook(directory, name))}
 
@@ -408,7 +416,7 @@ def test_source_notebook_gets_full_marks_and_release_zero(graded):
         assert bob[grade_id] == (0, maximum), grade_id
     # the hidden test ran in the autograded notebook
     autograded = _autograded(graded, ROUND_TRIP, "alice")
-    assert "values (hidden)" in "".join(o.get("text", "") for o in _cell(autograded, "test_singlelayer_backprop").outputs)
+    assert "values (hidden)" in _output_text(_cell(autograded, "test_singlelayer_backprop"))
 
 
 @pytest.mark.slow
@@ -463,7 +471,7 @@ def test_patching_numpy_or_the_checks_in_the_kernel_gains_nothing(graded):
     dave = _scores(graded, ROUND_TRIP, "dave")
     assert dave == _scores(graded, ROUND_TRIP, "bob")
     autograded = _autograded(graded, ROUND_TRIP, "dave")
-    outputs = "".join(o.get("text", "") for cell in autograded.cells if cell.cell_type == "code" for o in cell.outputs)
+    outputs = "".join(_output_text(cell) for cell in autograded.cells if cell.cell_type == "code")
     # the patches did take effect in the kernel: its own engine was fooled …
     match = re.search(r"PATCHED: the kernel's own engine now gives the stubs ([\d.]+)/([\d.]+)", outputs)
     assert match and float(match.group(1)) == float(match.group(2)) > 0

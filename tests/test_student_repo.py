@@ -295,6 +295,8 @@ def test_regenerating_after_an_edit_of_the_reference_gives_the_new_stubs(tmp_pat
     assert "(edited docstring)" in stub and "edited solution" not in stub
     with pytest.raises(DistributionError, match="not empty"):
         build_student_repo(out, reference_dir=reference, log=lambda _: None)
+    with pytest.raises(DistributionError, match="does not look like"):
+        build_student_repo(reference, reference_dir=reference, force=True, log=lambda _: None)
     path.write_text(source)
     build_student_repo(out, reference_dir=reference, force=True, git=False, log=lambda _: None)
     assert "(edited docstring)" not in (out / "exercises" / "single_layer.py").read_text()
