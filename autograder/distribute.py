@@ -29,6 +29,7 @@ import zipfile
 from pathlib import Path
 
 from .course import KIT_ROOT, MODULES, REFERENCE_DIR
+from .markers import rewrite_regions
 
 INSTRUCTOR_BEGIN, INSTRUCTOR_END = "### BEGIN INSTRUCTOR ONLY", "### END INSTRUCTOR ONLY"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -36,7 +37,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 INSTRUCTOR_FILES = (
     "checks/math.py",        # the formulas of the expected values
     "distribute.py", "gradescope.py", "templates",  # this generator, Gradescope's side
-    "stubs.py",              # generates exercises/ from reference/
+    "stubs.py", "markers.py",  # generates exercises/ from reference/
     "nbgrader_course.py", "notebook.py",  # the nbgrader course (another way to run the kit)
     "batch.py",              # grading a class
 )
@@ -61,22 +62,8 @@ class DistributionError(RuntimeError):
 
 def strip_instructor_only(source, name="module"):
     """``source`` without its ``### BEGIN/END INSTRUCTOR ONLY`` regions (marker lines included)."""
-    out, inside = [], None
-    for number, line in enumerate(source.splitlines(keepends=True), start=1):
-        stripped = line.strip()
-        if stripped == INSTRUCTOR_BEGIN:
-            if inside is not None:
-                raise DistributionError(f"{name}:{number}: nested {INSTRUCTOR_BEGIN}")
-            inside = number
-        elif stripped == INSTRUCTOR_END:
-            if inside is None:
-                raise DistributionError(f"{name}:{number}: {INSTRUCTOR_END} without {INSTRUCTOR_BEGIN}")
-            inside = None
-        elif inside is None:
-            out.append(line)
-    if inside is not None:
-        raise DistributionError(f"{name}:{inside}: {INSTRUCTOR_BEGIN} is never closed")
-    return "".join(out)
+    return rewrite_regions(source, INSTRUCTOR_BEGIN, INSTRUCTOR_END, lambda number, indent: "", name,
+                           DistributionError)
 
 
 def _instructor_only(relative):

@@ -4,6 +4,7 @@ import ast
 from pathlib import Path
 
 from .course import EXERCISES_DIR, MODULES, REFERENCE_DIR
+from .markers import region_texts, rewrite_regions
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 HEADER = ('# Student version, generated from reference/{name}.py by `python -m autograder make-exercises`.\n'
@@ -32,42 +33,17 @@ def enclosing_names(source):
 
 def stub_source(source, name="module"):
     """The student version of one reference module's source text."""
-    lines = source.splitlines(keepends=True)
     names = enclosing_names(source)
-    out, inside = [], None
-    for number, line in enumerate(lines, start=1):
-        stripped = line.strip()
-        if stripped == BEGIN:
-            if inside is not None:
-                raise StubError(f"{name}:{number}: nested {BEGIN}")
-            inside = number
-            indent = line[: len(line) - len(line.lstrip())]
-            target = names.get(number, name)
-            out.append(f'{indent}# YOUR CODE HERE\n{indent}raise NotImplementedError('
-                       f'"not implemented yet: {target}")\n')
-        elif stripped == END:
-            if inside is None:
-                raise StubError(f"{name}:{number}: {END} without {BEGIN}")
-            inside = None
-        elif inside is None:
-            out.append(line)
-    if inside is not None:
-        raise StubError(f"{name}:{inside}: {BEGIN} is never closed")
-    return HEADER.format(name=name) + "".join(out)
+
+    def stub(number, indent):
+        return (f'{indent}# YOUR CODE HERE\n{indent}raise NotImplementedError('
+                f'"not implemented yet: {names.get(number, name)}")\n')
+    return HEADER.format(name=name) + rewrite_regions(source, BEGIN, END, stub, name, StubError)
 
 
 def solution_regions(source):
     """The code inside each solution region (used to prove that no solution leaks)."""
-    regions, current = [], None
-    for line in source.splitlines():
-        if line.strip() == BEGIN:
-            current = []
-        elif line.strip() == END:
-            regions.append("\n".join(current))
-            current = None
-        elif current is not None:
-            current.append(line)
-    return regions
+    return region_texts(source, BEGIN, END)
 
 
 def expected_exercises(reference_dir=REFERENCE_DIR):

@@ -34,7 +34,7 @@ from autograder import nbgrader_course as course  # noqa: E402
 from autograder.checks import ALL_CHECKS  # noqa: E402
 from autograder.course import MODULES  # noqa: E402
 from autograder.notebook import NoPoints, check_closure, grade, grade_folder  # noqa: E402
-from autograder.stubs import BEGIN, END  # noqa: E402
+from autograder.stubs import BEGIN, END, solution_regions  # noqa: E402
 
 KIT = Path(__file__).resolve().parent.parent
 REFERENCE = KIT / "reference"
@@ -86,16 +86,7 @@ def _listed_checks(source):
 
 def _regions(text):
     """Solution regions of a module text (the lines between the markers)."""
-    regions, current = [], None
-    for line in text.splitlines():
-        if line.strip() == BEGIN:
-            current = []
-        elif line.strip() == END:
-            regions.append("\n".join(current))
-            current = None
-        elif current is not None:
-            current.append(line)
-    return regions
+    return solution_regions(text)
 
 
 def _skeleton(text):
