@@ -35,6 +35,9 @@ def format_table(report, reveal_hidden=True, width=100):
                 lines.extend(textwrap.wrap(part, width, initial_indent="          ", subsequent_indent="            "))
     lines.append("")
     lines.append(f"Total: {_num(report.score)}/{_num(report.max_score)}")
+    skipped = sum(r.check.points for r in report.results if r.verdict.status == "skipped")
+    if skipped:
+        lines.append(f"({_num(skipped)} points skipped: see the SKIP lines for what to install)")
     return "\n".join(lines)
 
 
