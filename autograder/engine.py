@@ -545,7 +545,23 @@ def _grade_exercise(runner, exercise, selected, verdicts):
             outputs, error = outcome[check.trial]
             cases = check.trial.cases()
             results[check.id] = (verify(check, cases, outputs, error), output)
+        for check in runnable:
+            verdict, output = results[check.id]
+            results[check.id] = (after_prerequisites(check, verdict, {k: v for k, (v, _) in results.items()}),
+                                 output)
     return results
+
+
+def after_prerequisites(check, verdict, verdicts):
+    """The check's verdict, or 'not graded' when a check it comes after did not pass. Errors and
+    not-implemented verdicts are kept: they say more than the prerequisite does."""
+    if verdict.status not in ("passed", "failed"):
+        return verdict
+    failing = [cid for cid in check.after if cid in verdicts and verdicts[cid].fraction < 1]
+    if not failing:
+        return verdict
+    names = ", ".join(cid.split(".")[-1] for cid in failing)
+    return Verdict(0.0, f"not graded: counts once {names} passes", None, "blocked")
 
 
 def _failed(exercise, verdicts):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from .checks import ALL_CHECKS, EXERCISE_MODULES
-from .engine import InProcessRunner, missing_requirements, verify
+from .engine import InProcessRunner, after_prerequisites, missing_requirements, verify
 
 _runners = {}
 _outcomes = {}
@@ -37,13 +37,9 @@ def run_check(check, folder):
     blocked = [d for d in check.depends_on if _verdicts.get(d) is False]
     if blocked:
         pytest.fail(f"not graded: needs {', '.join(blocked)}, which does not pass yet", pytrace=False)
-    runner = _runner(folder)
-    key = (str(folder), check.trial)
-    if key not in _outcomes:
-        outcome, _ = runner.run(check.exercise, [check.trial])
-        _outcomes[key] = outcome[check.trial]
-    outputs, error = _outcomes[key]
-    verdict = verify(check, check.trial.cases(), outputs, error)
+    verdict = _verdict(check, folder)
+    prerequisites = {cid: _verdict(_BY_ID[cid], folder) for cid in check.after if cid in _BY_ID}
+    verdict = after_prerequisites(check, verdict, prerequisites)
     if verdict.status == "skipped":
         pytest.skip(verdict.message)
     passed = verdict.fraction >= 1
@@ -51,6 +47,19 @@ def run_check(check, folder):
     if not passed:
         message = verdict.message + (f"\n  hint: {verdict.hint}" if verdict.hint else "")
         pytest.fail(message, pytrace=False)
+
+
+_BY_ID = {c.id: c for c in ALL_CHECKS}
+
+
+def _verdict(check, folder):
+    """The check's own verdict (its trial is run once per folder)."""
+    key = (str(folder), check.trial)
+    if key not in _outcomes:
+        outcome, _ = _runner(folder).run(check.exercise, [check.trial])
+        _outcomes[key] = outcome[check.trial]
+    outputs, error = _outcomes[key]
+    return verify(check, check.trial.cases(), outputs, error)
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -110,3 +110,18 @@ def test_checks_have_unique_ids_and_positive_points():
     ids = [c.id for c in ALL_CHECKS]
     assert len(ids) == len(set(ids))
     assert all(c.points > 0 for c in ALL_CHECKS)
+
+
+def test_property_checks_count_only_once_the_values_are_right(tmp_path):
+    """Code that computes nothing useful earns no 'inputs untouched' point."""
+    import shutil
+    folder = tmp_path / "zeros"
+    shutil.copytree(KIT / "reference", folder, ignore=shutil.ignore_patterns("__pycache__"))
+    path = folder / "single_layer.py"
+    path.write_text(path.read_text().replace("z = np.dot(x, self.w) + self.b", "z = np.zeros((len(x), 1))"))
+    report = grade(folder, only="SingleLayer.forpass", isolated=False)
+    verdicts = {r.check.id: r.verdict for r in report.results}
+    assert verdicts["single_layer.forpass.values"].status == "failed"
+    untouched = verdicts["single_layer.forpass.inputs_untouched"]
+    assert untouched.status == "blocked" and untouched.fraction == 0
+    assert "counts once values passes" in untouched.message

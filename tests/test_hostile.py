@@ -190,7 +190,8 @@ def test_hostile_submission(entry, tmp_path, request):
     # a clear message on every check of the hostile exercise
     for result in results_of(report, exercise):
         if "status" in entry:
-            assert result.verdict.status == entry["status"], (result.check.id, result.verdict.message)
+            wanted = entry["status"] if isinstance(entry["status"], tuple) else (entry["status"],)
+            assert result.verdict.status in wanted, (result.check.id, result.verdict.message)
         if result.verdict.fraction < 1:
             assert result.verdict.message.strip()
         if "message" in entry:

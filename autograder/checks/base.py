@@ -64,6 +64,9 @@ class Check:
     hidden: bool = False
     depends_on: tuple = ()
     requires: tuple = ()
+    #: ids of checks of the same exercise that must pass for this one to count (a property such
+    #: as "inputs untouched" means nothing for code that computes the wrong thing)
+    after: tuple = ()
 
     def __str__(self):
         return self.id

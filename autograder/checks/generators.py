@@ -102,5 +102,9 @@ _specs = [
     ("shuffled", 1, "a new order on every call", verify_shuffled),
     ("inputs_untouched", 1, "the caller's x and y are not modified", verify_untouched),
 ]
-CHECKS = [Check(f"minibatch.gen_batch.{name}", "MinibatchNetwork.gen_batch", points, text, trial, verify)
+#: being a generator and leaving the inputs alone count once every sample comes out exactly once
+_AFTER = {"generator": ("minibatch.gen_batch.each_sample_once",),
+          "inputs_untouched": ("minibatch.gen_batch.each_sample_once",)}
+CHECKS = [Check(f"minibatch.gen_batch.{name}", "MinibatchNetwork.gen_batch", points, text, trial, verify,
+                after=_AFTER.get(name, ()))
           for name, points, text, verify in _specs]

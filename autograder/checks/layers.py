@@ -383,8 +383,15 @@ def verify_training_step(cases, outputs):
 
 # --------------------------------------------------------------------------- the list
 
+#: checks whose property only counts once the exercise computes the right thing
+PROPERTY_CHECKS = ("inputs_untouched",)
+VALUE_CHECKS = ("values", "gradient")
+
+
 def _exercise_checks(exercise, prefix, trial, specs, **common):
-    return [Check(f"{prefix}.{name}", exercise, points, text, trial, verify, hidden=hidden, **common)
+    values = tuple(f"{prefix}.{name}" for name, *_ in specs if name in VALUE_CHECKS)
+    return [Check(f"{prefix}.{name}", exercise, points, text, trial, verify, hidden=hidden,
+                  after=values if name in PROPERTY_CHECKS else (), **common)
             for name, points, text, verify, hidden in specs]
 
 

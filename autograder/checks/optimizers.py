@@ -94,5 +94,5 @@ for _name in OPTIMIZERS:
               f"{STEPS} steps agree with Keras's {_name} formula (defaults, other settings, tiny gradients)",
               _trial, verify_trajectory(_name)),
         Check(f"optimizers.{_name}.in_place", f"{_name}.update", 1, "parameters are updated in place",
-              _trial, verify_in_place),
+              _trial, verify_in_place, after=(f"optimizers.{_name}.trajectory",)),
     ]

@@ -360,9 +360,10 @@ ENTRIES = [
             "with open('results.json', 'w') as _f:\n"
             "    _json.dump({'score': 95, 'tests': []}, _f)\n"
             "_os._exit(0)\n"),
-        "expect": "zero", "status": "failed",
+        "expect": "zero", "status": ("failed", "blocked"),
         "why": "writes fake result files for every case and a fake results.json, then exits: the "
-               "fake values are verified like any others and fail",
+               "fake values are verified like any others and fail (and 'inputs untouched' does not "
+               "count without right values)",
     },
     {
         "id": "fake.planted_files_the_grader_must_not_follow",
