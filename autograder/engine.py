@@ -12,7 +12,7 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -498,13 +498,8 @@ def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=No
     report = Report()
     verdicts = {}
     try:
-        pending = exercises(selected)
-        with ThreadPoolExecutor(max_workers=max(1, jobs if isolated else 1)) as pool:
-            while pending:
-                ready = [e for e in pending if not _waiting_on(selected, e, pending)] or pending[:1]
-                for results in pool.map(lambda e: _grade_exercise(runner, e, selected, verdicts), ready):
-                    verdicts.update(results)
-                pending = [e for e in pending if e not in ready]
+        _schedule(selected, lambda e: _grade_exercise(runner, e, selected, verdicts), verdicts,
+                  max(1, jobs if isolated else 1))
         for check in selected:
             report.results.append(CheckResult(check, verdicts[check.id][0]))
         for check in selected:
@@ -515,6 +510,26 @@ def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=No
         if isolated:
             runner.close()
     return report
+
+
+def _schedule(selected, grade_exercise, verdicts, jobs):
+    """Grade every exercise once the exercises it depends on are graded, as soon as a worker is
+    free, the costly ones (TensorFlow, Fashion-MNIST) first so they do not end up last."""
+    pending = exercises(selected)
+    costly = {c.exercise for c in selected if c.requires}
+    running = {}
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        while pending or running:
+            ready = [e for e in pending if not _waiting_on(selected, e, pending + list(running.values()))]
+            if not ready and not running:
+                ready = pending[:1]  # a dependency cycle: grade in order rather than hang
+            for exercise in sorted(ready, key=lambda e: e not in costly):
+                running[pool.submit(grade_exercise, exercise)] = exercise
+                pending.remove(exercise)
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                running.pop(future)
+                verdicts.update(future.result())
 
 
 def _waiting_on(selected, exercise, pending):
