@@ -59,6 +59,7 @@ INSTRUCTOR_COMMANDS = {"grade-batch": "batch", "make-exercises": "stubs", "nbgra
 def _limit_options(parser):
     parser.add_argument("--timeout", type=float, default=60.0, help="wall-clock seconds per exercise")
     parser.add_argument("--memory", type=float, default=4.0, help="GiB of memory per exercise")
+    parser.add_argument("--disk", type=float, default=1.0, help="GiB a submission may write per exercise")
 
 
 def main(argv=None):
@@ -96,7 +97,7 @@ def main(argv=None):
 
 def _limits(args):
     from .engine import Limits
-    return Limits(timeout=args.timeout, memory=int(args.memory * 1024 ** 3))
+    return Limits(timeout=args.timeout, memory=int(args.memory * 1024 ** 3), disk=int(args.disk * 1024 ** 3))
 
 
 def _grade(args):

@@ -3,9 +3,11 @@ outputs in this trusted process, and score.
 
 ``grade(path)`` is the single entry point of every front end.
 """
+import contextlib
 import importlib.util
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -156,23 +158,53 @@ def error_verdict(check, error):
 # --------------------------------------------------------------------------- running
 
 class InProcessRunner:
-    """Runs probes in this process (pytest front end): fast, not isolated."""
+    """Runs probes in this process (pytest front end): fast, not isolated. A trial that runs
+    longer than ``timeout`` seconds is interrupted (SIGALRM, main thread on POSIX only) so that a
+    student's endless loop fails its check instead of hanging pytest."""
 
-    def __init__(self, path):
+    def __init__(self, path, timeout=DEFAULT_TIMEOUT):
         self.submission = load_submission(path)
+        self.timeout = timeout
 
     def run(self, exercise, trials, requires=()):
         from .execution import run_case
         results = {}
         for trial in trials:
             outputs, error = [], None
-            for case in trial.cases():
-                out, error = run_case(self.submission, trial.probe, case)
-                if error:
-                    break
-                outputs.append(out)
+            with _alarm(self.timeout):
+                for case in trial.cases():
+                    out, error = run_case(self.submission, trial.probe, case)
+                    if error:
+                        break
+                    outputs.append(out)
+            if error and error.get("type") == "TrialTimeout":
+                error = {"type": "Timeout", "message": f"did not finish within the time limit ({self.timeout:g} s)"}
             results[trial] = (outputs, error)
         return results, ""
+
+
+class TrialTimeout(BaseException):
+    """Raised in the main thread when an in-process trial overruns its time limit (a
+    BaseException, and raised again every second, so ``except Exception`` cannot swallow it)."""
+
+
+@contextlib.contextmanager
+def _alarm(seconds):
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable or not seconds:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TrialTimeout(f"time limit of {seconds:g} s exceeded")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class IsolatedRunner:

@@ -3,6 +3,7 @@
 Modules use relative imports (``from .single_layer import SingleLayer``), so a submission is
 always imported as a package under a private name; its own ``__init__.py`` is ignored.
 """
+import atexit
 import importlib
 import shutil
 import sys
@@ -58,7 +59,10 @@ def load_submission(path, package_name=None):
 def single_module_folder(module_file, workdir=None):
     """Copy one student module beside the kit's stubs of the other modules; return the folder."""
     module_file = Path(module_file)
-    folder = Path(workdir or tempfile.mkdtemp(prefix="nnkit-single-"))
+    if workdir is None:
+        workdir = tempfile.mkdtemp(prefix="nnkit-single-")
+        atexit.register(shutil.rmtree, workdir, ignore_errors=True)
+    folder = Path(workdir)
     for name in MODULES:
         stub = EXERCISES_DIR / f"{name}.py"
         if stub.exists():

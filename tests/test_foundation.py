@@ -125,3 +125,22 @@ def test_property_checks_count_only_once_the_values_are_right(tmp_path):
     untouched = verdicts["single_layer.forpass.inputs_untouched"]
     assert untouched.status == "blocked" and untouched.fraction == 0
     assert "counts once values passes" in untouched.message
+
+
+def test_in_process_endless_loop_fails_its_check_instead_of_hanging(tmp_path):
+    """pytest runs student code in its own process: an endless loop (even one that swallows
+    Exception) becomes a timeout verdict for that exercise."""
+    import shutil
+    from autograder.engine import InProcessRunner
+    from autograder.checks import ALL_CHECKS
+    from autograder.engine import verify
+    folder = tmp_path / "loop"
+    shutil.copytree(KIT / "reference", folder, ignore=shutil.ignore_patterns("__pycache__"))
+    path = folder / "single_layer.py"
+    path.write_text(path.read_text().replace(
+        "z = np.dot(x, self.w) + self.b",
+        "while True:\n            try:\n                pass\n            except Exception:\n                pass"))
+    check = next(c for c in ALL_CHECKS if c.id == "single_layer.forpass.values")
+    outcome, _ = InProcessRunner(folder, timeout=0.5).run(check.exercise, [check.trial])
+    verdict = verify(check, check.trial.cases(), *outcome[check.trial])
+    assert verdict.status == "error" and "time limit" in verdict.message
