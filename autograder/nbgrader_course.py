@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .checks import ALL_CHECKS, EXERCISE_MODULES
 from .course import MODULES, REFERENCE_DIR
-from .stubs import BEGIN, END
+from .stubs import BEGIN, END, functions_by_name
 
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 MAGIC = re.compile(r"^%%module[ \t]+(\w+)[ \t]*$")
@@ -133,16 +133,7 @@ def _points(value):
 def reference_regions(module, reference_dir=REFERENCE_DIR):
     """The solution regions of one reference module, with the exercise each belongs to."""
     source = (Path(reference_dir) / f"{module}.py").read_text(encoding="utf-8")
-    functions = {}
-
-    def visit(node, prefix):
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.ClassDef)):
-                dotted = f"{prefix}{child.name}"
-                if isinstance(child, ast.FunctionDef):
-                    functions[dotted] = child
-                visit(child, dotted + ".")
-    visit(ast.parse(source), "")
+    functions = functions_by_name(source)
     regions, start = [], None
     for number, line in enumerate(source.splitlines(), start=1):
         if line.strip() == BEGIN:

@@ -15,19 +15,27 @@ class StubError(ValueError):
     """Unbalanced or misplaced solution markers."""
 
 
-def enclosing_names(source):
-    """Map each line number to the dotted name of the innermost function around it."""
-    names = {}
+def functions_by_name(source):
+    """Every function of ``source`` by dotted name (``Class.method``), outer before inner."""
+    functions = {}
 
     def visit(node, prefix):
         for child in ast.iter_child_nodes(node):
             if isinstance(child, (ast.FunctionDef, ast.ClassDef)):
                 dotted = f"{prefix}{child.name}"
                 if isinstance(child, ast.FunctionDef):
-                    for line in range(child.lineno, child.end_lineno + 1):
-                        names[line] = dotted
+                    functions[dotted] = child
                 visit(child, dotted + ".")
     visit(ast.parse(source), "")
+    return functions
+
+
+def enclosing_names(source):
+    """Map each line number to the dotted name of the innermost function around it."""
+    names = {}
+    for dotted, node in functions_by_name(source).items():  # inner functions come later and win
+        for line in range(node.lineno, node.end_lineno + 1):
+            names[line] = dotted
     return names
 
 
