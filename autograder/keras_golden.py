@@ -117,16 +117,10 @@ WEIGHTS = ("w1", "b1", "w2", "b2")
 
 def optimizer_inputs(name):
     """The trajectory cases of one optimizer, in the format of the probe ``optimizers.trajectory``."""
-    cases = []
-    for label, settings, scale in OPTIMIZER_CASES:
-        rng = rng_for("keras agreement", name, label)
-        kwargs = OPTIMIZERS[name][1][settings]
-        cases.append({"class": np.array(name), "kwargs": np.array(json.dumps(kwargs)),
-                      "label": np.array(label), "keys": np.array(["w", "b"]),
-                      "param_w": rng.normal(size=(4, 3)), "param_b": rng.normal(size=3),
-                      "grads_w": rng.normal(size=(STEPS, 4, 3)) * scale,
-                      "grads_b": rng.normal(size=(STEPS, 3)) * scale * 3})
-    return cases
+    from .checks.optimizers import trajectory_case
+    return [trajectory_case(name, OPTIMIZERS[name][1][settings], label, rng_for("keras agreement", name, label),
+                            (4, 3), STEPS, scale)
+            for label, settings, scale in OPTIMIZER_CASES]
 
 
 def network_inputs():

@@ -16,7 +16,6 @@ Further tests grade through the real CLI (``--json``), grade the same submission
 grader's result reader with planted files (symbolic links, FIFOs, zip bombs, lying headers).
 """
 import hashlib
-import importlib.util
 import io
 import json
 import os
@@ -38,11 +37,11 @@ from autograder.checks import ALL_CHECKS
 from autograder.engine import Limits, grade
 from autograder.protocol import ProtocolError, read_arrays, read_json, write_arrays
 from autograder.sandbox import available_guards
+from corpora import load_corpus
 
 KIT = Path(__file__).resolve().parent.parent
 REFERENCE = KIT / "reference"
 EXERCISES = KIT / "exercises"
-CORPUS = Path(__file__).resolve().parent / "corpus" / "hostile" / "entries.py"
 GIB = 1024 ** 3
 DEFAULTS = {"timeout": 5.0, "memory": GIB}
 #: seconds the grader may need beyond a child's limit (start-up, parallel bystanders, reading)
@@ -52,14 +51,7 @@ KIT_MARKERS = (KIT / "autograder" / "_hostile_marker.py", KIT / "reference" / "_
 GUARDS = available_guards()
 
 
-def _load_corpus():
-    spec = importlib.util.spec_from_file_location("hostile_submissions_corpus", CORPUS)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.ENTRIES
-
-
-ENTRIES = _load_corpus()
+ENTRIES = load_corpus("hostile")
 ENTRY_KEYS = {"id", "base", "module", "exercise", "append", "expect", "why"}
 OPTIONAL_KEYS = {"bystanders", "bystanders_expect", "control_append", "status", "message", "output_has",
                  "output_lacks", "limits", "settle", "needs", "max_seconds"}

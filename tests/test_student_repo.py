@@ -7,7 +7,6 @@ Every command runs the student copy's own ``autograder`` package alone: ``PYTHON
 working folder are the student repository, and setuptools' editable finder of the instructor's kit
 (installed in this environment) is dropped, so a module the copy lacked would fail to import.
 """
-import importlib.util
 import inspect
 import json
 import os
@@ -25,10 +24,10 @@ from autograder.checks import expectation
 from autograder.distribute import (ALONE, DistributionError, INSTRUCTOR_BEGIN, INSTRUCTOR_END,
                                    build_student_repo, strip_instructor_only)
 from autograder.stubs import expected_exercises, solution_regions
+from corpora import load_corpus
 
 KIT = Path(__file__).resolve().parent.parent
 REFERENCE = KIT / "reference"
-CORPUS = KIT / "tests" / "corpus" / "wrong" / "entries.py"
 PUBLIC_IDS = {check.id for check in ALL_CHECKS if not check.hidden}
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
@@ -225,10 +224,7 @@ print(json.dumps(found))
 
 
 def _corpus():
-    spec = importlib.util.spec_from_file_location("wrong_corpus_for_student_repo", CORPUS)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return {entry["id"]: entry for entry in module.ENTRIES}
+    return {entry["id"]: entry for entry in load_corpus("wrong")}
 
 
 def test_wrong_implementations_fail_in_the_student_copy(student_repo, tmp_path):

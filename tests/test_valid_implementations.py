@@ -1,24 +1,16 @@
 """Valid but different implementations get full marks (false-rejection rate 0)."""
-import importlib.util
 import shutil
 from pathlib import Path
 
 import pytest
 
 from autograder.engine import grade
+from corpora import load_corpus
 
 KIT = Path(__file__).resolve().parent.parent
-CORPUS = Path(__file__).resolve().parent / "corpus" / "valid" / "entries.py"
 
 
-def _load():
-    spec = importlib.util.spec_from_file_location("valid_corpus", CORPUS)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.ENTRIES
-
-
-ENTRIES = _load()
+ENTRIES = load_corpus("valid")
 
 
 def valid_copy(folder, entry):

@@ -7,7 +7,6 @@ in-process (``isolated=False``) on a copy of ``reference/`` in ``tmp_path``, for
 whose check needs TensorFlow or Fashion-MNIST are marked ``slow``, as are the reference runs of
 those checks.
 """
-import importlib.util
 import shutil
 from pathlib import Path
 
@@ -15,23 +14,16 @@ import pytest
 
 from autograder.checks import ALL_CHECKS
 from autograder.engine import grade, missing_requirements
+from corpora import load_corpus
 
 KIT = Path(__file__).resolve().parent.parent
 REFERENCE = KIT / "reference"
-CORPUS = Path(__file__).resolve().parent / "corpus" / "wrong" / "entries.py"
 
 # wrong code overflows, divides by zero and takes square roots of negative numbers on purpose
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 
 
-def _load_entries():
-    spec = importlib.util.spec_from_file_location("wrong_implementations_corpus", CORPUS)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.ENTRIES
-
-
-ENTRIES = _load_entries()
+ENTRIES = load_corpus("wrong")
 CHECKS = {check.id: check for check in ALL_CHECKS}
 ENTRY_KEYS = {"id", "module", "find", "replace", "target_check", "why"}
 OUTCOMES = ("failed", "error")

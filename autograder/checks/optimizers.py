@@ -21,19 +21,22 @@ OPTIMIZERS = {
 }
 
 
+def trajectory_case(name, kwargs, label, rng, shape, steps, scale):
+    """One input case of the probe ``optimizers.trajectory``: parameters w (``shape``) and b
+    (``shape[1]``), and ``steps`` gradients for each, N(0, 1)·scale (b's three times larger)."""
+    return {"class": np.array(name), "kwargs": np.array(json.dumps(kwargs)),
+            "label": np.array(label), "keys": np.array(["w", "b"]),
+            "param_w": rng.normal(size=shape), "param_b": rng.normal(size=shape[1]),
+            "grads_w": rng.normal(size=(steps, *shape)) * scale,
+            "grads_b": rng.normal(size=(steps, shape[1])) * scale * 3}
+
+
 def optimizer_cases(name):
     def make():
-        cases = []
-        for label, kwargs_index, scale in (("defaults", 1, 1.0), ("other hyper-parameters", 2, 1.0),
-                                           ("gradients around 1e-6", 1, 1e-6)):
-            rng = rng_for("optimizer", name, label)
-            kwargs = OPTIMIZERS[name][kwargs_index]
-            cases.append({"class": np.array(name), "kwargs": np.array(json.dumps(kwargs)),
-                          "label": np.array(label), "keys": np.array(["w", "b"]),
-                          "param_w": rng.normal(size=(3, 2)), "param_b": rng.normal(size=2),
-                          "grads_w": rng.normal(size=(STEPS, 3, 2)) * scale,
-                          "grads_b": rng.normal(size=(STEPS, 2)) * scale * 3})
-        return cases
+        return [trajectory_case(name, OPTIMIZERS[name][kwargs_index], label, rng_for("optimizer", name, label),
+                                (3, 2), STEPS, scale)
+                for label, kwargs_index, scale in (("defaults", 1, 1.0), ("other hyper-parameters", 2, 1.0),
+                                                   ("gradients around 1e-6", 1, 1e-6))]
     return make
 
 
