@@ -3,7 +3,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .course import EXERCISES_DIR
+from . import course_folder
 
 
 def build_parser():
@@ -12,7 +12,7 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", required=True)
 
     grade = sub.add_parser("grade", help="grade one submission (a folder like exercises/, or one module)")
-    grade.add_argument("path", nargs="?", default=str(EXERCISES_DIR))
+    grade.add_argument("path", nargs="?", default=None)
     grade.add_argument("--json", metavar="RESULTS", help="write Gradescope's results.json here")
     grade.add_argument("--only", metavar="EXERCISE", help="grade one exercise or module (e.g. DualLayer.backprop)")
     grade.add_argument("--min-score", type=float, metavar="S", help="exit with code 1 below this score")
@@ -103,7 +103,7 @@ def _limits(args):
 def _grade(args):
     from .engine import grade
     from .report import format_table, write_results
-    path = Path(args.path)
+    path = Path(args.path) if args.path else course_folder.exercises_dir()
     if not path.exists():
         print(f"error: {path} does not exist", file=sys.stderr)
         return 2

@@ -28,7 +28,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .course import KIT_ROOT, MODULES, REFERENCE_DIR
+from . import course_folder
+from .course import MODULES
 from .markers import rewrite_regions
 
 INSTRUCTOR_BEGIN, INSTRUCTOR_END = "### BEGIN INSTRUCTOR ONLY", "### END INSTRUCTOR ONLY"
@@ -84,7 +85,7 @@ def _package_files(kit_root):
 
 # --------------------------------------------------------------------------- recorded expectations
 
-def record(reference_dir=REFERENCE_DIR, run_required=False):
+def record(reference_dir=None, run_required=False):
     """Grade a copy of the reference with every public check, in this process, recording every
     expected value they compute (``checks/expectation.py``). Returns (arrays for recorded.npz,
     notes). A check that needs TensorFlow or Fashion-MNIST (``requires``) is not run (unless
@@ -101,7 +102,7 @@ def record(reference_dir=REFERENCE_DIR, run_required=False):
     with tempfile.TemporaryDirectory(prefix="nnkit-record-") as tmp:
         folder = Path(tmp) / "reference"
         folder.mkdir()
-        for module in Path(reference_dir).glob("*.py"):
+        for module in Path(reference_dir or course_folder.reference_dir()).glob("*.py"):
             shutil.copyfile(module, folder / module.name)
         runner = InProcessRunner(folder)
         with expectation.recording(recorder):
@@ -218,10 +219,10 @@ def classroom_workflow(points, python="3.11", extras="[keras]"):
     return "\n".join(lines) + "\n"
 
 
-def student_pyproject(kit_root=KIT_ROOT):
+def student_pyproject(kit_root=None):
     """The student repository's pyproject.toml: the kit's dependencies, its package (public
     part), pytest on exercises/."""
-    project = _read_toml(Path(kit_root) / "pyproject.toml")["project"]
+    project = _read_toml(Path(kit_root or course_folder.root()) / "pyproject.toml")["project"]
     extras = project.get("optional-dependencies", {})
 
     def toml_list(items):
@@ -263,7 +264,7 @@ def _read_toml(path):
     return tomllib.loads(Path(path).read_text(encoding="utf-8"))
 
 
-def build_student_repo(outdir, reference_dir=REFERENCE_DIR, kit_root=KIT_ROOT, force=False, git=True,
+def build_student_repo(outdir, reference_dir=None, kit_root=None, force=False, git=True,
                        log=print):
     """Write the student repository into ``outdir`` (which must not exist or be empty, unless
     ``force``: then it is replaced). Returns the notes of :func:`record`."""
@@ -276,7 +277,7 @@ def build_student_repo(outdir, reference_dir=REFERENCE_DIR, kit_root=KIT_ROOT, f
             raise DistributionError(f"{outdir} does not look like a student repository written by this "
                                     "command: not replacing it")
         shutil.rmtree(outdir)
-    kit_root = Path(kit_root)
+    kit_root = Path(kit_root or course_folder.root())
     arrays, notes = record(reference_dir)
     outdir.mkdir(parents=True, exist_ok=True)
 
@@ -397,12 +398,12 @@ def audit_student_repo(outdir):
 GRADESCOPE_FILES = ("pyproject.toml", "README.md", "datasets/README.md")
 
 
-def build_gradescope_zip(out, reference_dir=REFERENCE_DIR, kit_root=KIT_ROOT):
+def build_gradescope_zip(out, reference_dir=None, kit_root=None):
     """Write Gradescope's autograder zip: ``setup.sh`` and ``run_autograder`` at the top, the kit
     (hidden checks and formulas included; no reference, no tests) and the exercise stubs, which
     stand in for modules a submission lacks. Returns the names written."""
     from .stubs import expected_exercises
-    out, kit_root = Path(out), Path(kit_root)
+    out, kit_root = Path(out), Path(kit_root or course_folder.root())
     out.parent.mkdir(parents=True, exist_ok=True)
     names = []
     with tempfile.NamedTemporaryFile(dir=out.parent, prefix=f".{out.name}.", delete=False) as handle:

@@ -20,8 +20,9 @@ from pathlib import Path
 
 from .checks import ALL_CHECKS, EXERCISE_MODULES, exercises
 from .checks.base import Failure, Verdict
-from .course import KIT_ROOT
+from .course_folder import IMPORT_ROOT
 from .loader import load_submission, single_module_folder, submitted_modules
+from .probes import probe_name
 from .protocol import MAX_RESULT_BYTES, ProtocolError, read_arrays, read_json, write_arrays, write_json
 
 DEFAULT_MEMORY = 4 * 1024 ** 3
@@ -249,7 +250,7 @@ class IsolatedRunner:
             cases = trial.cases()
             arrays = {f"{i}.{name}": value for i, case in enumerate(cases) for name, value in case.items()}
             write_arrays(jobdir / f"cases{key}.npz", arrays)
-            job_trials.append({"key": key, "probe": trial.probe, "cases": f"cases{key}.npz", "n_cases": len(cases)})
+            job_trials.append({"key": key, "probe": probe_name(trial.probe), "cases": f"cases{key}.npz", "n_cases": len(cases)})
         from .sandbox import kit_paths
         write_json(jobdir / "job.json", {
             "submission": str(self.folder), "package": f"_nnkit_submission_{number}",
@@ -274,7 +275,7 @@ class IsolatedRunner:
         env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
                    MPLCONFIGDIR=str(sandbox), PYTHONHASHSEED="0", TF_CPP_MIN_LOG_LEVEL="3",
                    PYTHONDONTWRITEBYTECODE="1", KERAS_BACKEND="tensorflow")
-        bootstrap = (f"import sys; sys.path[:] = [{str(KIT_ROOT)!r}] + [p for p in sys.path if p]; "
+        bootstrap = (f"import sys; sys.path[:] = [{str(IMPORT_ROOT)!r}] + [p for p in sys.path if p]; "
                      "from autograder.child import main; main(sys.argv[1])")
         # the output is read back through this same handle: the child may delete or replace the
         # file's name, never what this handle points to

@@ -3,7 +3,7 @@ runner (pytest) and the isolated child process (CLI)."""
 import traceback
 from pathlib import Path
 
-from .probes import PROBES
+from .probes import resolve
 from .protocol import to_plain_array
 
 MAX_MESSAGE = 500
@@ -25,10 +25,10 @@ def describe_error(exc, submission_folder=None):
             "not_implemented": isinstance(exc, NotImplementedError)}
 
 
-def run_case(submission, probe_name, case):
+def run_case(submission, probe, case):
     """Run one probe on one case: (outputs dict of plain arrays, None) or (None, error dict)."""
     try:
-        raw = PROBES[probe_name](submission, case)
+        raw = resolve(probe)(submission, case)
         if not isinstance(raw, dict):
             raise TypeError("probe returned no outputs")
         outputs = {}

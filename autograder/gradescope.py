@@ -16,7 +16,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from .course import EXERCISES_DIR, MODULES
+from . import course_folder
+from .course import MODULES
 from .protocol import write_json
 
 #: larger files are not copied (a course module is a few kB)
@@ -66,7 +67,7 @@ def collect(submission, dest):
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     for module in MODULES:
-        stub = EXERCISES_DIR / f"{module}.py"
+        stub = course_folder.exercises_dir() / f"{module}.py"
         if stub.is_file():
             shutil.copyfile(stub, dest / stub.name)
     folder = modules_folder(submission)

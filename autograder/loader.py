@@ -11,7 +11,8 @@ import tempfile
 import types
 from pathlib import Path
 
-from .course import EXERCISES_DIR, MODULES
+from . import course_folder
+from .course import MODULES
 
 
 class Submission:
@@ -64,7 +65,7 @@ def single_module_folder(module_file, workdir=None):
         atexit.register(shutil.rmtree, workdir, ignore_errors=True)
     folder = Path(workdir)
     for name in MODULES:
-        stub = EXERCISES_DIR / f"{name}.py"
+        stub = course_folder.exercises_dir() / f"{name}.py"
         if stub.exists():
             shutil.copyfile(stub, folder / stub.name)
     shutil.copyfile(module_file, folder / f"{module_name_of(module_file)}.py")

@@ -28,60 +28,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .checks import ALL_CHECKS, EXERCISE_MODULES
-from .course import MODULES, REFERENCE_DIR
+from . import course_folder
+from .course import CHAPTERS, MODULES
 from .stubs import BEGIN, END, functions_by_name
 
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 MAGIC = re.compile(r"^%%module[ \t]+(\w+)[ \t]*$")
 COURSE_ID = "nnkit"
-
-
-@dataclass(frozen=True)
-class Chapter:
-    name: str          # the nbgrader assignment (and notebook) name
-    title: str
-    exercises: tuple   # the exercises this chapter teaches (and grades)
-    intro: str
-
-
-CHAPTERS = (
-    Chapter("ch1_single_layer", "A single layer and vectorisation",
-            ("SingleLayer.forpass", "SingleLayer.backprop"),
-            "A single sigmoid neuron (logistic regression) trained by batch gradient descent on the "
-            "breast cancer data. Written with matrix products, one step handles all m samples at "
-            "once: the forward pass is z = x·w + b for the whole batch, and the gradients of the "
-            "mean loss are averages over the samples."),
-    Chapter("ch2_two_layers", "Two layers and initialisation",
-            ("DualLayer.forpass", "DualLayer.backprop", "DualLayer.init_weights",
-             "RandomInitNetwork.init_weights", "XavierInitNetwork.init_weights", "penalty_grad"),
-            "A hidden layer of sigmoid units between the input and the output neuron: the forward "
-            "pass keeps the hidden activations, backpropagation carries the error back through "
-            "them. The training loop adds the gradient of an L1/L2 penalty (`penalty_grad`), and "
-            "three ways to start the weights are compared: all ones, N(0, 1), and Xavier (Glorot)."),
-    Chapter("ch3_minibatches", "Mini-batches",
-            ("MinibatchNetwork.gen_batch",),
-            "Instead of one step per pass over the data, many steps on small shuffled batches. The "
-            "generator `gen_batch` yields the batches of one epoch; the network is the two-layer "
-            "network of assignment 2, whose code you carry over."),
-    Chapter("ch4_multiclass", "Multi-class classification: softmax and cross-entropy",
-            ("MultiClassNetwork.softmax", "MultiClassNetwork.init_weights", "MultiClassNetwork.forpass",
-             "MultiClassNetwork.backprop", "MultiClassNetwork.training"),
-            "k output units turned into class probabilities by the softmax, trained with the "
-            "cross-entropy loss on Fashion-MNIST (10 classes of clothing). The error at the output "
-            "is again a − y; `gen_batch` (assignment 3) and `penalty_grad` (assignment 2) are "
-            "carried over."),
-    Chapter("ch5_optimizers_regularization", "Optimisers and regularisation",
-            ("Momentum.update", "RMSProp.update", "Adam.update", "dropout", "EarlyStopping",
-             "numerical_diff", "numerical_gradient"),
-            "Better steps than plain gradient descent (Momentum, RMSProp, Adam, with Keras 3's "
-            "formulas), two more ways to fight overfitting (inverted dropout, early stopping), and "
-            "numerical gradients by central differences, the tool that checks any backpropagation."),
-    Chapter("ch6_keras", "The same network in Keras",
-            ("build_keras_model",),
-            "The multi-class network of assignment 4 in a few lines of Keras: a Sequential model "
-            "with a sigmoid hidden layer and a softmax output, compiled with SGD and the "
-            "categorical cross-entropy."),
-)
 
 
 # --------------------------------------------------------------------------- the plan
@@ -130,9 +83,9 @@ def _points(value):
     return int(value) if value == int(value) else value
 
 
-def reference_regions(module, reference_dir=REFERENCE_DIR):
+def reference_regions(module, reference_dir=None):
     """The solution regions of one reference module, with the exercise each belongs to."""
-    source = (Path(reference_dir) / f"{module}.py").read_text(encoding="utf-8")
+    source = (Path(reference_dir or course_folder.reference_dir()) / f"{module}.py").read_text(encoding="utf-8")
     functions = functions_by_name(source)
     regions, start = [], None
     for number, line in enumerate(source.splitlines(), start=1):
@@ -235,10 +188,10 @@ def course_plan():
 
 # --------------------------------------------------------------------------- module cells
 
-def module_cell_source(module, needed, reference_dir=REFERENCE_DIR):
+def module_cell_source(module, needed, reference_dir=None):
     """``%%module NAME`` and the reference module, keeping the solution regions of the needed
     exercises and turning every other one into ``raise NotImplementedError``."""
-    source = (Path(reference_dir) / f"{module}.py").read_text(encoding="utf-8")
+    source = (Path(reference_dir or course_folder.reference_dir()) / f"{module}.py").read_text(encoding="utf-8")
     lines = source.splitlines(keepends=True)
     regions = {region.start: region for region in reference_regions(module, reference_dir)}
     out, skip_until = [f"%%module {module}\n"], 0
@@ -357,7 +310,7 @@ before you submit. This assignment is worth {total} points{f', {hidden} of them 
     placed = set()
     for position, module in enumerate(modules):
         regions = reference_regions(module)
-        docstring = ast.get_docstring(ast.parse((REFERENCE_DIR / f"{module}.py").read_text(encoding="utf-8"))) or ""
+        docstring = ast.get_docstring(ast.parse((course_folder.reference_dir() / f"{module}.py").read_text(encoding="utf-8"))) or ""
         own = [r for r in regions if r.exercise in needed and homes[r.exercise] == chapter_index]
         carried = [r for r in regions if r.exercise in needed and homes[r.exercise] != chapter_index]
         others = [r for r in regions if r.exercise not in needed]

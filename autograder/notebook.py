@@ -26,7 +26,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .course import EXERCISES_DIR, MODULES
+from . import course_folder
+from .course import MODULES
 
 #: the name the notebook's modules are imported under in the kernel
 PACKAGE = "nnkit_notebook"
@@ -103,8 +104,8 @@ def write_submission(folder, sources):
         target = folder / f"{name}.py"
         if name in sources:
             target.write_text(sources[name], encoding="utf-8")
-        elif (EXERCISES_DIR / target.name).exists():
-            shutil.copyfile(EXERCISES_DIR / target.name, target)
+        elif (course_folder.exercises_dir() / target.name).exists():
+            shutil.copyfile(course_folder.exercises_dir() / target.name, target)
     return folder
 
 

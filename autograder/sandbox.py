@@ -124,9 +124,10 @@ def set_limits(memory_bytes, cpu_seconds, file_bytes=256 * 1024 * 1024):
 
 def kit_paths():
     """The grader's own folders, which submissions may never read."""
-    from .course import KIT_ROOT
-    return [str(KIT_ROOT / name) for name in ("reference", "autograder", "tests", ".git", "benchmarks")] \
-        + [str(Path(__file__).resolve().parent)]
+    from .course_folder import IMPORT_ROOT, PACKAGE_DIR, find
+    roots = {IMPORT_ROOT, *([find()] if find() else [])}
+    return sorted({str(root / name) for root in roots
+                   for name in ("reference", "autograder", "tests", ".git", "benchmarks")} | {str(PACKAGE_DIR)})
 
 
 # --------------------------------------------------------------------------- kernel guards

@@ -3,7 +3,8 @@
 import ast
 from pathlib import Path
 
-from .course import EXERCISES_DIR, MODULES, REFERENCE_DIR
+from . import course_folder
+from .course import MODULES
 from .markers import region_texts, rewrite_regions
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -54,18 +55,18 @@ def solution_regions(source):
     return region_texts(source, BEGIN, END)
 
 
-def expected_exercises(reference_dir=REFERENCE_DIR):
+def expected_exercises(reference_dir=None):
     """{file name: generated text} for every course module."""
     files = {}
     for module in MODULES:
-        path = Path(reference_dir) / f"{module}.py"
+        path = Path(reference_dir or course_folder.reference_dir()) / f"{module}.py"
         files[path.name] = stub_source(path.read_text(encoding="utf-8"), module)
     return files
 
 
-def write_exercises(exercises_dir=EXERCISES_DIR, reference_dir=REFERENCE_DIR):
+def write_exercises(exercises_dir=None, reference_dir=None):
     """(Re)write the generated modules into exercises/; returns the paths written."""
-    exercises_dir = Path(exercises_dir)
+    exercises_dir = Path(exercises_dir or course_folder.exercises_dir())
     exercises_dir.mkdir(exist_ok=True)
     written = []
     for name, text in expected_exercises(reference_dir).items():
@@ -76,11 +77,11 @@ def write_exercises(exercises_dir=EXERCISES_DIR, reference_dir=REFERENCE_DIR):
     return written
 
 
-def stale_exercises(exercises_dir=EXERCISES_DIR, reference_dir=REFERENCE_DIR):
+def stale_exercises(exercises_dir=None, reference_dir=None):
     """Names of exercise modules that differ from what reference/ generates."""
     stale = []
     for name, text in expected_exercises(reference_dir).items():
-        path = Path(exercises_dir) / name
+        path = Path(exercises_dir or course_folder.exercises_dir()) / name
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             stale.append(name)
     return stale

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 from autograder.checks import convergence  # noqa: E402
-from autograder.course import REFERENCE_DIR  # noqa: E402
+from autograder.course_folder import reference_dir  # noqa: E402
 from autograder.data import prepare_fashion_mnist  # noqa: E402
 from autograder.loader import load_submission  # noqa: E402
 from autograder.probes.keras_agreement import train_keras_chapter  # noqa: E402
@@ -54,7 +54,7 @@ def main():
     import keras
     import tensorflow as tf
     data = prepare_fashion_mnist(download=False)
-    build = VARIANTS[args.variant] if args.variant else load_submission(REFERENCE_DIR).attribute(
+    build = VARIANTS[args.variant] if args.variant else load_submission(reference_dir()).attribute(
         "keras_model.build_keras_model")
     print(f"Keras {keras.__version__}, TensorFlow {tf.__version__}, {os.cpu_count()} CPUs, "
           f"{'variant ' + args.variant if args.variant else 'reference'}", flush=True)

@@ -4,9 +4,9 @@ import pytest
 
 from autograder.data import load_breast_cancer_split
 from autograder.loader import load_submission
-from autograder.course import REFERENCE_DIR
+from autograder.course_folder import reference_dir
 
-REFERENCE = load_submission(REFERENCE_DIR)
+REFERENCE = load_submission(reference_dir())
 COURSE_ACCURACY = 0.978  # 89/91 on the course's validation split
 
 

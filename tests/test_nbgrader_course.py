@@ -297,7 +297,7 @@ except Exception:
 
 SCRATCH_CELL = HOSTILE_PATCHES + '''
 import autograder.engine, autograder.course
-_report = autograder.engine.grade(autograder.course.EXERCISES_DIR / "single_layer.py", isolated=False)
+_report = autograder.engine.grade(autograder.course_folder.exercises_dir() / "single_layer.py", isolated=False)
 print(f"PATCHED: the kernel's own engine now gives the stubs {_report.score:g}/{_report.max_score:g}")
 '''
 
