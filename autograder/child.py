@@ -23,6 +23,7 @@ def main(jobdir):
     from autograder import sandbox
     from autograder.execution import describe_error, run_case
     from autograder.loader import load_submission
+    from autograder.probes import resolve
     from autograder.protocol import read_arrays, write_arrays, write_json
     if "fashion_mnist" in job["requires"]:
         from autograder.data import prepare_fashion_mnist
@@ -33,6 +34,8 @@ def main(jobdir):
     # the cases were written by the grader (trusted): no size limit beyond the memory cap
     trials = [(trial, _cases(read_arrays(jobdir / trial["cases"], max_bytes=1 << 40), trial["n_cases"]))
               for trial in job["trials"]]
+    # the probes' modules are imported now: the sandbox will not let the kit's files be read
+    probes = {trial["probe"]: resolve(trial["probe"]) for trial, _ in trials}
     # every run starts from the same random state, so grading the same code twice gives the same score
     random.seed(0)
     numpy.random.seed(0)
@@ -42,7 +45,7 @@ def main(jobdir):
         submission = load_submission(job["submission"], job["package"])
         for trial, cases in trials:
             for index, case in enumerate(cases):
-                outputs, error = run_case(submission, trial["probe"], case)
+                outputs, error = run_case(submission, probes[trial["probe"]], case)
                 name = f"{trial['key']}-{index}"
                 if error is None:
                     write_arrays(results / f"{name}.npz", outputs)

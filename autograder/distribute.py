@@ -8,8 +8,8 @@ Classroom workflow; no solution and no hidden check, in any form:
 
 * whole instructor-only files are left out (:data:`INSTRUCTOR_FILES`: ``checks/math.py``, whose
   formulas would give the exercises away, the generators, these templates…);
-* inside the files that are copied, code between ``### BEGIN INSTRUCTOR ONLY`` and
-  ``### END INSTRUCTOR ONLY`` lines is left out (hidden checks, formulas beside public code);
+* hidden checks live in files of their own (``autograder/checks/hidden/``), which are simply
+  not copied, like the formulas (``checks/math.py``);
 * the expected values the public checks would compute with ``checks/math.py`` are recorded into
   ``autograder/checks/recorded.npz`` by grading the reference with the public checks
   (:func:`record`); the student copy reads them (``checks/expectation.py``);
@@ -30,13 +30,12 @@ from pathlib import Path
 
 from . import course_folder
 from .course import MODULES
-from .markers import rewrite_regions
 
-INSTRUCTOR_BEGIN, INSTRUCTOR_END = "### BEGIN INSTRUCTOR ONLY", "### END INSTRUCTOR ONLY"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: files and folders of autograder/ that never go to students
 INSTRUCTOR_FILES = (
     "checks/math.py",        # the formulas of the expected values
+    "checks/hidden",         # the hidden checks
     "distribute.py", "gradescope.py", "templates",  # this generator, Gradescope's side
     "stubs.py", "markers.py",  # generates exercises/ from reference/
     "nbgrader_course.py", "notebook.py",  # the nbgrader course (another way to run the kit)
@@ -60,12 +59,6 @@ class DistributionError(RuntimeError):
 
 
 # --------------------------------------------------------------------------- instructor-only code
-
-def strip_instructor_only(source, name="module"):
-    """``source`` without its ``### BEGIN/END INSTRUCTOR ONLY`` regions (marker lines included)."""
-    return rewrite_regions(source, INSTRUCTOR_BEGIN, INSTRUCTOR_END, lambda number, indent: "", name,
-                           DistributionError)
-
 
 def _instructor_only(relative):
     relative = Path(relative).as_posix()
@@ -285,11 +278,7 @@ def build_student_repo(outdir, reference_dir=None, kit_root=None, force=False, g
     for relative, path in _package_files(kit_root):
         target = package / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        if path.suffix == ".py":
-            target.write_text(strip_instructor_only(path.read_text(encoding="utf-8"), str(relative)),
-                              encoding="utf-8")
-        else:
-            shutil.copyfile(path, target)
+        shutil.copyfile(path, target)
     import numpy as np
     with open(package / "checks" / "recorded.npz", "wb") as handle:
         np.savez_compressed(handle, **arrays)
@@ -358,8 +347,8 @@ def audit_student_repo(outdir):
             problems.append(f"{relative}: instructor-only file")
         if path.suffix == ".py":
             text = path.read_text(encoding="utf-8")
-            if INSTRUCTOR_BEGIN in text or INSTRUCTOR_END in text or "### BEGIN SOLUTION" in text:
-                problems.append(f"{relative}: holds a solution or instructor-only marker")
+            if "### BEGIN SOLUTION" in text:
+                problems.append(f"{relative}: holds a solution marker")
             for node in ast.walk(ast.parse(text)):
                 module = (node.module or "") if isinstance(node, ast.ImportFrom) else None
                 if module is not None and (module.endswith("checks.math") or (

@@ -71,11 +71,11 @@ def relative_error(a, b):
     return error(a, b)
 
 
-### BEGIN INSTRUCTOR ONLY
-def _math():
-    from .checks import math
-    return math
-### END INSTRUCTOR ONLY
+def formula(name, **arguments):
+    """The kit's formula ``checks/math.<name>`` (instructor's kit only: the student copy has none)."""
+    from .checks.expectation import compute
+    return compute(name, **arguments)
+
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 OPTIMIZERS_FILE = "keras_optimizers.npz"
@@ -239,13 +239,10 @@ def versions():
 
 # --------------------------------------------------------------------------- the formulas vs Keras
 
-### BEGIN INSTRUCTOR ONLY
 def formula_trajectory(name, case, key):
     """The kit's float64 formula (autograder/checks/math.py) on one case."""
-    M = _math()
-    steps = {"Momentum": M.momentum_steps, "RMSProp": M.rmsprop_steps, "Adam": M.adam_steps}[name]
-    return steps(case[f"param_{key}"], case[f"grads_{key}"], **json.loads(str(case["kwargs"])))
-### END INSTRUCTOR ONLY
+    steps = {"Momentum": "momentum_steps", "RMSProp": "rmsprop_steps", "Adam": "adam_steps"}[name]
+    return formula(steps, w=case[f"param_{key}"], grads=case[f"grads_{key}"], **json.loads(str(case["kwargs"])))
 
 
 def displacement_errors(got, expected):
@@ -254,42 +251,25 @@ def displacement_errors(got, expected):
     return [relative_error(got[t] - got[0], expected[t] - expected[0]) for t in range(1, len(expected))]
 
 
-### BEGIN INSTRUCTOR ONLY
 def formula_network(case):
     """The network's answers from the kit's formulas (float64): the same keys as record_network."""
-    M = _math()
     x, y = case["x"], case["y"]
-    lr = float(case["learning_rate"])
-    weights = {name: np.array(case[name], dtype=float) for name in WEIGHTS}
-
-    def step(weights, rows):
-        z2, a1 = M.two_layer_forward(x[rows], *(weights[n] for n in WEIGHTS))
-        a = M.softmax(z2)
-        err = (a - y[rows]) / len(rows)
-        e1 = err @ weights["w2"].T * a1 * (1 - a1)
-        grads = {"w1": x[rows].T @ e1, "b1": e1.sum(axis=0), "w2": a1.T @ err, "b2": err.sum(axis=0)}
-        return {n: weights[n] - lr * grads[n] for n in WEIGHTS}, a
-
     parts = batches(case)
-    out = {"forward_a": M.softmax(M.two_layer_forward(x[parts[0]], *(weights[n] for n in WEIGHTS))[0])}
-    out["forward_loss"] = mean_cross_entropy(y[parts[0]], out["forward_a"])
-    after, _ = step(weights, parts[0])
-    out["step_loss"] = out["forward_loss"]
-    out.update({f"step_{n}": after[n] for n in WEIGHTS})
-    losses, current, total = [], weights, 0.0
-    for rows in parts:
-        current, a = step(current, rows)
-        losses.append(mean_cross_entropy(y[rows], a))
-        total += losses[-1] * len(rows)
-    out["epoch_losses"] = np.array(losses)
-    out.update({f"epoch_{n}": current[n] for n in WEIGHTS})
-    out["fit_loss"] = total / len(x)
+    probabilities, weights = formula("softmax_network_sgd", x=x, y=y, batches=parts,
+                                     weights={name: np.array(case[name], dtype=float) for name in WEIGHTS},
+                                     learning_rate=float(case["learning_rate"]))
+    losses = [mean_cross_entropy(y[rows], a) for rows, a in zip(parts, probabilities)]
+    out = {"forward_a": probabilities[0], "forward_loss": losses[0], "step_loss": losses[0],
+           "epoch_losses": np.array(losses), "fit_loss": float(np.dot(losses, [len(rows) for rows in parts]) / len(x))}
+    out.update({f"step_{n}": weights[0][n] for n in WEIGHTS})
+    out.update({f"epoch_{n}": weights[-1][n] for n in WEIGHTS})
     return out
 
 
-def mean_cross_entropy(y, a):
-    """Mean over rows of −Σ y·log(a), a clipped to [1e-7, 1 − 1e-7] as Keras does."""
-    return float(np.mean(np.sum(-y * np.log(np.clip(a, 1e-7, 1 - 1e-7)), axis=1)))
+def mean_cross_entropy(y, a, clip=1e-7):
+    """Mean over rows of −Σ y·log(a), a clipped to [clip, 1 − clip]: Keras clips at 1e-7 (its
+    epsilon), the course's cross_entropy_sum at 1e-10."""
+    return float(np.mean(np.sum(-y * np.log(np.clip(a, clip, 1 - clip)), axis=1)))
 
 
 def measured_disagreement(optimizers, network):
@@ -308,7 +288,6 @@ def measured_disagreement(optimizers, network):
     mine = formula_network(case)
     result["network"] = network_errors(case, mine)
     return result
-### END INSTRUCTOR ONLY
 
 
 def network_errors(case, got):

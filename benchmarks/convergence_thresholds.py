@@ -1,6 +1,6 @@
 """Measure the reference's validation accuracy for each convergence check over several seeds
 (and over known-wrong variants), to set and re-justify the thresholds in
-autograder/checks/convergence.py. Run: python benchmarks/convergence_thresholds.py [--fashion]
+autograder/checks/training.py. Run: python benchmarks/convergence_thresholds.py [--fashion]
 
 Seeds vary both np.random (initial weights, shuffles) and the breast-cancer split's
 random_state, so a threshold holds for more than one lucky split.
@@ -16,7 +16,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from autograder.checks import convergence  # noqa: E402
+from autograder.checks import training as convergence  # noqa: E402
 from autograder.loader import load_submission  # noqa: E402
 
 SEEDS = (42, 0, 1, 2, 3, 4)
@@ -41,7 +41,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="skip the 40-epoch Fashion-MNIST run")
     args = parser.parse_args()
     reference = load_submission(Path(__file__).resolve().parent.parent / "reference")
-    for name, cls, kwargs, epochs, threshold, _ in convergence.BREAST_CANCER_RUNS:
+    for name, cls, kwargs, epochs, threshold in convergence.BREAST_CANCER_RUNS:
         accs = []
         start = time.perf_counter()
         for seed in SEEDS:

@@ -1,7 +1,7 @@
 """Measure the course's Keras chapter on Fashion-MNIST: the reference build_keras_model() trained
 with the course's settings (SGD, categorical cross-entropy, batch 32, the course's 48000 / 12000
 split), validation accuracy after every epoch, over several seeds. Sets and re-justifies the
-threshold of the check ``keras_model.fashion_mnist`` (autograder/checks/keras_agreement.py).
+threshold of the check ``keras_model.fashion_mnist`` (autograder/checks/hidden/keras_model.py).
 
 Run: python benchmarks/keras_chapter_accuracy.py [--epochs 40] [--seeds 42 0 1] [--variant NAME]
 
@@ -21,11 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from autograder.checks import convergence  # noqa: E402
+from autograder.checks import training as convergence  # noqa: E402
 from autograder.course_folder import reference_dir  # noqa: E402
 from autograder.data import prepare_fashion_mnist  # noqa: E402
 from autograder.loader import load_submission  # noqa: E402
-from autograder.probes.keras_agreement import train_keras_chapter  # noqa: E402
+from autograder.probes.keras_model import train_keras_chapter  # noqa: E402
 
 
 def _variant(loss=None, learning_rate=None):

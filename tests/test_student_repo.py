@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import autograder.checks
 from autograder.checks import ALL_CHECKS, EXERCISE_MODULES
 from autograder.checks import expectation
-from autograder.distribute import (ALONE, DistributionError, INSTRUCTOR_BEGIN, INSTRUCTOR_END,
-                                   build_student_repo, strip_instructor_only)
+from autograder.distribute import ALONE, DistributionError, build_student_repo
 from autograder.stubs import expected_exercises, solution_regions
 from corpora import load_corpus
 
@@ -152,7 +152,7 @@ def test_no_hidden_check_in_any_form(student_repo):
     for check in hidden:
         assert check.verify.__name__ not in text, check.id
         assert check.description not in text, check.id
-    assert INSTRUCTOR_BEGIN not in text and INSTRUCTOR_END not in text
+    assert not (student_repo / "autograder" / "checks" / "hidden").exists()
     for name in ("two_layer_forward", "adam_steps", "linear_functional_gradients", "early_stopping_flags"):
         assert f"def {name}(" not in text  # the formulas of checks/math.py
 
@@ -310,23 +310,18 @@ def test_a_reference_that_fails_a_public_check_is_refused(tmp_path):
 
 # --------------------------------------------------------------------------- the mechanism
 
-def test_strip_instructor_only():
-    source = f"a = 1\n{INSTRUCTOR_BEGIN}\nsecret = 2\n    {INSTRUCTOR_END}\nb = 3\n"
-    assert strip_instructor_only(source) == "a = 1\nb = 3\n"
-    for broken in (f"{INSTRUCTOR_BEGIN}\nx\n", f"x\n{INSTRUCTOR_END}\n", f"{INSTRUCTOR_BEGIN}\n{INSTRUCTOR_BEGIN}\n"):
-        with pytest.raises(DistributionError):
-            strip_instructor_only(broken)
-
-
-def test_hidden_checks_and_formulas_sit_in_instructor_only_regions():
-    """What the student copy leaves out is marked where it is written: each hidden check's verify
-    function is defined inside an instructor-only region."""
+def test_hidden_checks_sit_in_files_of_their_own():
+    """What the student copy leaves out is a folder, not text cut out of files: each hidden check
+    is declared in checks/hidden/<module>.py, with its verify function there too."""
+    hidden_folder = Path(autograder.checks.__file__).resolve().parent / "hidden"
+    hidden = [check for check in ALL_CHECKS if check.hidden]
+    assert hidden
+    for check in hidden:
+        source = Path(inspect.getsourcefile(check.verify)).resolve()
+        assert source.is_relative_to(hidden_folder), check.id
     for check in ALL_CHECKS:
-        if check.hidden:
-            source = Path(inspect.getsourcefile(check.verify)).read_text()
-            stripped = strip_instructor_only(source)
-            assert f"def {check.verify.__name__}(" in source
-            assert f"def {check.verify.__name__}(" not in stripped, check.id
+        if not check.hidden:
+            assert not Path(inspect.getsourcefile(check.verify)).resolve().is_relative_to(hidden_folder)
 
 
 def test_expectation_keys_ignore_platform_integer_widths():

@@ -1,8 +1,8 @@
 """What a check is, what it returns, and the comparisons every check shares.
 
 A :class:`Check` names the exercise it grades, its points, a *probe* (a function of
-``autograder.probes`` that calls the student's code in the child process on given inputs and
-returns plain arrays) and a ``verify`` function that runs in the trusted grader, comparing those
+``autograder.probes.<module>`` that calls the student's code in the child process on given inputs
+and returns plain arrays) and a ``verify`` function that runs in the trusted grader, comparing those
 arrays with values computed from the mathematics.
 """
 from dataclasses import dataclass, field
@@ -37,7 +37,7 @@ class Verdict:
 class Trial:
     """A probe run on a list of input cases; several checks may verify the same trial."""
 
-    probe: str
+    probe: Callable  # a function of autograder.probes.<module>
     make_cases: Callable[[], list]
 
     def cases(self):
@@ -62,11 +62,17 @@ class Check:
     trial: Trial
     verify: Callable
     hidden: bool = False
+    #: exercises that must pass before this check is graded (from the manifest: course.NEEDS)
     depends_on: tuple = ()
     requires: tuple = ()
     #: ids of checks of the same exercise that must pass for this one to count (a property such
     #: as "inputs untouched" means nothing for code that computes the wrong thing)
     after: tuple = ()
+
+    def __post_init__(self):
+        if not self.depends_on:  # the course manifest says what a check needs besides its exercise
+            from ..course import needs
+            object.__setattr__(self, "depends_on", tuple(needs(self.id)))
 
     def __str__(self):
         return self.id

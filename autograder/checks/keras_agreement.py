@@ -1,4 +1,6 @@
-"""Agreement with Keras: the student's NumPy code computes what Keras 3 computes.
+"""Agreement with Keras: the student's NumPy code computes what Keras 3 computes. The verify
+functions live here; the checks are declared by the modules they grade (optimizers.py,
+multiclass.py, and the hidden chapter check in hidden/keras_model.py).
 
 * ``optimizers.<Name>.keras``: the student's Momentum, RMSProp and Adam against Keras's
   ``SGD(momentum=…)``, ``RMSprop`` and ``Adam``, from identical parameters over the same
@@ -50,13 +52,7 @@ the same mistakes as submissions, each rejected by these checks.
 import numpy as np
 
 from .. import keras_golden as G
-from . import convergence
-from .base import Check, Failure, Trial, Verdict, relative_error
-
-try:  # the student copy (python -m autograder student-repo) has no forward pass of the grader's own
-    from .expectation import RECORDED
-except ImportError:  # pragma: no cover - older kits
-    RECORDED = False
+from .base import Failure, Verdict, relative_error
 
 #: tolerances (see the table above); keys as keras_golden.measured_disagreement
 TOLERANCE = {
@@ -139,25 +135,11 @@ def verify_keras_trajectory(name):
     return verify
 
 
-CHECKS = []
-for _name in G.OPTIMIZERS:
-    CHECKS.append(Check(
-        f"optimizers.{_name}.keras", f"{_name}.update", 2,
-        f"{G.STEPS} steps agree with Keras's {KERAS_NAMES[_name]} (recorded runs), gradients around 1e-6 included",
-        Trial("optimizers.trajectory", lambda name=_name: G.optimizer_cases(name)),
-        verify_keras_trajectory(_name)))
-
 # --------------------------------------------------------------------------- the network
-
-NETWORK_EXERCISE = "MultiClassNetwork vs Keras"
-NETWORK_DEPENDS = ("MultiClassNetwork.softmax", "MultiClassNetwork.forpass", "MultiClassNetwork.backprop",
-                   "MultiClassNetwork.training", "penalty_grad")
-
 
 def course_loss(y, a):
     """The course's mean cross-entropy −Σ y·log(a) / m (a clipped as cross_entropy_sum does)."""
-    a = np.asarray(a, dtype=float)
-    return float(np.sum(-y * np.log(np.clip(a, 1e-10, 1 - 1e-10))) / len(y))
+    return G.mean_cross_entropy(y, a, clip=1e-10)
 
 
 def _compare(what, got, expected, tolerance, hint=None):
@@ -184,7 +166,7 @@ def _weights(out, prefix, case, golden_case, key, hint):
     return worst
 
 
-def _network_check(verify_outputs):
+def network_check(verify_outputs):
     def verify(cases, outputs):
         golden, reason = _golden_for(cases, lambda golden: [golden.network_inputs()])
         if golden is None:
@@ -236,61 +218,3 @@ def verify_epoch(case, out, keras):
     worst = max(worst, _compare("the epoch's mean loss (what fit reports)", np.dot(losses, sizes) / sizes.sum(),
                                 keras["keras_fit_loss"], TOLERANCE["fit_loss"], hint))
     return max(worst, _weights(out, "epoch", case, keras, "epoch_weights", hint))
-
-
-_network_trial = Trial("keras_agreement.multiclass", G.network_cases)
-CHECKS += [
-    Check("multiclass.keras.forward", NETWORK_EXERCISE, 1,
-          "same output and loss as Keras's Dense(sigmoid) → Dense(softmax) with the same weights",
-          _network_trial, _network_check(verify_forward), depends_on=NETWORK_DEPENDS),
-    Check("multiclass.keras.sgd_step", NETWORK_EXERCISE, 2,
-          "same parameters as Keras after one SGD step (train_on_batch)",
-          _network_trial, _network_check(verify_step), depends_on=NETWORK_DEPENDS),
-    Check("multiclass.keras.epoch", NETWORK_EXERCISE, 2,
-          "same loss curve and parameters as Keras over an epoch in the same batch order",
-          _network_trial, _network_check(verify_epoch), depends_on=NETWORK_DEPENDS),
-]
-
-### BEGIN INSTRUCTOR ONLY
-# --------------------------------------------------------------------------- the Keras chapter
-
-CHAPTER_EXERCISE = "Keras chapter on Fashion-MNIST"
-#: Measured with benchmarks/keras_chapter_accuracy.py (reference build_keras_model, Keras 3.15.1 /
-#: TensorFlow 2.21.0, 2 CPUs; validation accuracy by the grader's NumPy forward pass on the
-#: course's 12000 validation images; seed = keras.utils.set_random_seed, i.e. initial weights and
-#: batch shuffling):
-#:   40 epochs (the course): seeds 42, 0, 1: 0.8618 0.8628 0.8604 (course: 0.863; ~85-130 s a run)
-#:    3 epochs: seeds 42, 0, 1, 2, 3, 4, 5, 6: 0.7792 0.7758 0.7698 0.7790 0.7758 0.7827 0.7794 0.7782
-#:             (min 0.7698, ~7-13 s a run) -> threshold 0.75
-#:   known-wrong, 3 epochs: loss="mean_squared_error" 0.3988 0.3483; SGD(learning_rate=0.001) 0.6797 0.6813
-#: Hidden: a few seconds of TensorFlow per run are too slow for the students' pytest.
-CHAPTER_EPOCHS = 3
-CHAPTER_SEED = 42
-CHAPTER_THRESHOLD = 0.75
-SHAPES = {"w1": (784, 100), "b1": (100,), "w2": (100, 10), "b2": (10,)}
-
-
-def verify_chapter(cases, outputs):
-    out = outputs[0]
-    if int(out["n_weights"]) != len(SHAPES) or any(np.shape(out.get(k)) != s for k, s in SHAPES.items()):
-        raise Failure(f"the trained model's weights are not the course's two Dense layers "
-                      f"({int(out['n_weights'])} arrays)", "Dense(100, sigmoid) then Dense(10, softmax), nothing else")
-    measure = convergence.accuracy_at_least(CHAPTER_THRESHOLD, convergence.multiclass_accuracy,
-                                            convergence.fashion_val,
-                                            f"build_keras_model() after {CHAPTER_EPOCHS} epochs of SGD, batch 32")
-    try:
-        return measure(cases, outputs)
-    except Failure as failure:
-        failure.hint = ("train as the course does: SGD (learning rate 0.01), categorical cross-entropy on the "
-                        "softmax output, sigmoid hidden layer")
-        raise
-
-
-CHECKS.append(Check(
-    "keras_model.fashion_mnist", CHAPTER_EXERCISE, 3,
-    f"build_keras_model() trained {CHAPTER_EPOCHS} epochs on Fashion-MNIST (batch 32) reaches "
-    f"{CHAPTER_THRESHOLD} validation accuracy",
-    Trial("keras_model.fashion_mnist", lambda: [{"epochs": np.array(CHAPTER_EPOCHS), "seed": np.array(CHAPTER_SEED),
-                                                 **({"predict_val": np.array(True)} if RECORDED else {})}]),
-    verify_chapter, hidden=True, depends_on=("build_keras_model",), requires=("tensorflow", "fashion_mnist")))
-### END INSTRUCTOR ONLY

@@ -20,6 +20,40 @@ def softmax(z):
     return e / e.sum(axis=1, keepdims=True)
 
 
+def single_layer_gradients(x, err):
+    """Backpropagation of z = x·w + b for the error err = dL/dz (m, 1) of the mean loss:
+    {"w": xᵀ·err / m (n, 1), "b": Σ err / m (a number)}."""
+    m = len(x)
+    return {"w": x.T @ err / m, "b": np.sum(err) / m}
+
+
+def two_layer_gradients(x, err, a1, w2, scalar_b2=False):
+    """Backpropagation of the two-layer network for err = dL/dz2 (m, k) of the mean loss, with
+    the hidden activations a1 = sigmoid(x·w1 + b1) (m, units): the error reaching the hidden layer
+    is e1 = err·w2ᵀ ⊙ a1 ⊙ (1 − a1); {"w2": a1ᵀ·err / m (units, k), "b2": Σ_rows err / m (k,)
+    (one number when ``scalar_b2``), "w1": xᵀ·e1 / m (n, units), "b1": Σ_rows e1 / m (units,)}."""
+    m = len(x)
+    hidden = (err @ w2.T) * a1 * (1 - a1)
+    return {"w2": a1.T @ err / m, "b2": err.sum() / m if scalar_b2 else err.sum(axis=0) / m,
+            "w1": x.T @ hidden / m, "b1": hidden.sum(axis=0) / m}
+
+
+def softmax_network_sgd(x, y, weights, batches, learning_rate):
+    """The multi-class network (sigmoid hidden layer, softmax output, mean cross-entropy) trained
+    by plain SGD over ``batches`` (lists of row indexes) from ``weights`` {w1, b1, w2, b2}: each
+    batch's probabilities a before its step, and the weights after each step; err = a − y.
+    Returns (list of a per batch, list of weights after each batch)."""
+    probabilities, history = [], []
+    for rows in batches:
+        z2, a1 = two_layer_forward(x[rows], weights["w1"], weights["b1"], weights["w2"], weights["b2"])
+        a = softmax(z2)
+        grads = two_layer_gradients(x[rows], a - y[rows], a1, weights["w2"])
+        weights = {name: weights[name] - learning_rate * grads[name] for name in weights}
+        probabilities.append(a)
+        history.append(weights)
+    return probabilities, history
+
+
 def two_layer_forward(x, w1, b1, w2, b2):
     """(z2, a1) of x·w1 + b1 → sigmoid → ·w2 + b2."""
     a1 = sigmoid(x @ w1 + b1)

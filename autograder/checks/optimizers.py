@@ -1,8 +1,12 @@
-"""Checks of Momentum, RMSProp and Adam against Keras 3's update formulas, step by step."""
+"""Checks of optimizers.py: Momentum, RMSProp and Adam against Keras 3's update formulas step by
+step (checks/math.py), and against Keras itself (recorded runs, checks/keras_agreement.py)."""
 import json
 
 import numpy as np
 
+from .. import keras_golden
+from ..probes import optimizers as probes
+from . import keras_agreement
 from .base import Check, Failure, Trial, relative_error, rng_for
 from .expectation import expected
 
@@ -91,11 +95,16 @@ def verify_in_place(cases, outputs):
 
 CHECKS = []
 for _name in OPTIMIZERS:
-    _trial = Trial("optimizers.trajectory", optimizer_cases(_name))
+    _trial = Trial(probes.trajectory, optimizer_cases(_name))
     CHECKS += [
         Check(f"optimizers.{_name}.trajectory", f"{_name}.update", 3,
               f"{STEPS} steps agree with Keras's {_name} formula (defaults, other settings, tiny gradients)",
               _trial, verify_trajectory(_name)),
         Check(f"optimizers.{_name}.in_place", f"{_name}.update", 1, "parameters are updated in place",
               _trial, verify_in_place, after=(f"optimizers.{_name}.trajectory",)),
+        Check(f"optimizers.{_name}.keras", f"{_name}.update", 2,
+              f"{keras_golden.STEPS} steps agree with Keras's {keras_agreement.KERAS_NAMES[_name]} (recorded runs), "
+              "gradients around 1e-6 included",
+              Trial(probes.trajectory, lambda name=_name: keras_golden.optimizer_cases(name)),
+              keras_agreement.verify_keras_trajectory(_name)),
     ]

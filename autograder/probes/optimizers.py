@@ -3,10 +3,9 @@ import json
 
 import numpy as np
 
-from . import fresh, probe
+from . import fresh
 
 
-@probe("optimizers.trajectory")
 def trajectory(sub, case):
     """Apply ``update`` once per step with the case's gradients; record every parameter after
     each step and whether the caller's arrays were updated in place."""

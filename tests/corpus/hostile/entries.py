@@ -208,9 +208,9 @@ ENTRIES = [
     {
         "id": "patch.forged_probe_observations",
         "base": "stub", "module": "single_layer", "exercise": "SingleLayer.forpass",
-        "append": ("from autograder.probes import PROBES as _P\n"
-                   "_P['single_layer.forpass'] = lambda sub, case: {'z': np.zeros((len(case['x']), 1)),\n"
-                   "                                                'x_after': case['x'].copy()}\n"),
+        "append": ("import autograder.probes.single_layer as _P\n"
+                   "_P.forpass = lambda sub, case: {'z': np.zeros((len(case['x']), 1)),\n"
+                   "                                'x_after': case['x'].copy()}\n"),
         "control_append": ZEROS_FORPASS, "expect": "at_most",
         "why": "rewrites the in-process probe to report untouched inputs without calling forpass: it earns "
                "no more than the trivial honest code `return np.zeros(...)` (observations made in the child "

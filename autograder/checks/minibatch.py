@@ -1,6 +1,7 @@
-"""Checks of the mini-batch generator gen_batch: a property test over several sizes."""
+"""Checks of minibatch.py: the mini-batch generator gen_batch, a property test over several sizes."""
 import numpy as np
 
+from ..probes import minibatch as probes
 from .base import Check, Failure, Trial
 
 CASES = ((100, 32), (96, 32), (10, 32), (7, 1), (364, 128))  # (m, batch_size): remainder, exact, m < batch
@@ -93,7 +94,7 @@ def verify_untouched(cases, outputs):
                           "index into new arrays (x[indexes]) instead of shuffling x in place")
 
 
-trial = Trial("minibatch.gen_batch", gen_batch_cases)
+trial = Trial(probes.gen_batch, gen_batch_cases)
 _specs = [
     ("generator", 1, "gen_batch is a generator", verify_generator),
     ("each_sample_once", 2, "every sample exactly once per epoch", verify_each_sample_once),

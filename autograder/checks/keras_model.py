@@ -1,9 +1,10 @@
-"""Checks of the Keras chapter's build_keras_model (needs TensorFlow; skipped, never passed,
-without it)."""
+"""Checks of keras_model.py: the Keras chapter's build_keras_model (needs TensorFlow; skipped,
+never passed, without it)."""
 import re
 
 import numpy as np
 
+from ..probes import keras_model as probes
 from .base import Check, Failure, Trial, rng_for
 from .expectation import expected
 
@@ -60,7 +61,7 @@ def verify_forward(cases, outputs):
                       f"(max difference {difference})")
 
 
-_trial = Trial("keras_model.build", build_cases)
+_trial = Trial(probes.build, build_cases)
 CHECKS = [
     Check("keras_model.architecture", "build_keras_model", 2,
           "Dense(units, sigmoid) → Dense(n_classes, softmax), SGD, categorical cross-entropy",

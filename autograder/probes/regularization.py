@@ -1,10 +1,8 @@
-"""Probes of the regularisation tools and the numerical-differentiation functions."""
+"""Probes of regularization.py: penalty_grad, dropout and EarlyStopping."""
 import numpy as np
 
-from . import fresh, probe, scalar
+from . import fresh, scalar
 
-
-@probe("regularization.penalty_grad")
 def penalty_grad(sub, case):
     function = sub.attribute("regularization.penalty_grad")
     w = fresh(case["w"])
@@ -12,7 +10,6 @@ def penalty_grad(sub, case):
     return {"grad": grad, "w_after": w}
 
 
-@probe("regularization.dropout")
 def dropout(sub, case):
     """dropout(z, rate, rng) twice with generators seeded alike, once with another seed."""
     function = sub.attribute("regularization.dropout")
@@ -25,7 +22,6 @@ def dropout(sub, case):
     return out
 
 
-@probe("regularization.EarlyStopping")
 def early_stopping(sub, case):
     """Feed a validation-loss sequence; record update()'s answer and best_epoch after each."""
     stopper = sub.attribute("regularization.EarlyStopping")(patience=int(scalar(case["patience"])))
@@ -36,26 +32,3 @@ def early_stopping(sub, case):
         best.append(-1 if epoch is None else int(epoch))
     return {"stop": np.array(flags, dtype=bool), "best_epoch": np.array(best, dtype=int)}
 
-
-@probe("gradients.numerical_diff")
-def numerical_diff(sub, case):
-    """numerical_diff of the polynomial with coefficients ``coeffs`` at ``x``."""
-    function = sub.attribute("gradients.numerical_diff")
-    coeffs = fresh(case["coeffs"])
-    args = (lambda t: np.polyval(coeffs, t), float(scalar(case["x"])))
-    if "h" in case:
-        return {"diff": function(*args, h=float(scalar(case["h"])))}
-    return {"diff": function(*args)}
-
-
-@probe("gradients.numerical_gradient")
-def numerical_gradient(sub, case):
-    """numerical_gradient of f(x) = Σ A·sin(x)·x² + (Σx)² (every entry couples to the others)."""
-    function = sub.attribute("gradients.numerical_gradient")
-    weights = fresh(case["A"])
-
-    def f(x):
-        return float(np.sum(weights * np.sin(x) * x ** 2) + np.sum(x) ** 2)
-
-    x = fresh(case["x"])
-    return {"grad": function(f, x), "x_after": x}

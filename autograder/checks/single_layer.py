@@ -1,0 +1,58 @@
+"""Checks of single_layer.py: SingleLayer's forward and backward passes, on m = 1 … 64 samples
+(the gradients against numerical gradients; their exact formulas are a hidden check)."""
+import numpy as np
+
+from ..probes import single_layer as probes
+from .base import Trial, expect_close, expect_shape, rng_for
+from .expectation import expected
+from .networks import SIZES, VALUE_RTOL, exercise_checks, gradient_check, untouched, where
+
+
+def single_forpass_cases():
+    cases = []
+    for m, n, _ in SIZES:
+        rng = rng_for("single.forpass", m, n)
+        cases.append({"x": rng.normal(size=(m, n)), "w": rng.normal(size=(n, 1)), "b": np.array(rng.normal())})
+    return cases
+
+
+def single_backprop_cases():
+    cases = []
+    for m, n, _ in SIZES:
+        rng = rng_for("single.backprop", m, n)
+        cases.append({"x": rng.normal(size=(m, n)), "err": rng.normal(size=(m, 1)),
+                      "w": rng.normal(size=(n, 1)), "b": np.array(0.3)})
+    return cases
+
+
+def verify_single_forpass(cases, outputs):
+    for case, out in zip(cases, outputs):
+        z = expected("single_layer_forward", x=case["x"], w=case["w"], b=case["b"])
+        expect_close("z", out["z"], z, VALUE_RTOL, where(case))
+
+
+def verify_single_backprop_shapes(cases, outputs):
+    for case, out in zip(cases, outputs):
+        expect_shape("w_grad", out["w_grad"], case["w"].shape, where=where(case))
+        expect_shape("b_grad", out["b_grad"], (), (1,), (1, 1), where=where(case))
+
+
+def verify_single_backprop_gradient(cases, outputs):
+    gradient_check(cases, outputs, "single_layer_numerical_gradients", ("w", "b"))
+
+
+
+forpass = Trial(probes.forpass, single_forpass_cases)
+backprop = Trial(probes.backprop, single_backprop_cases)
+
+CHECKS = [
+    *exercise_checks("SingleLayer.forpass", "single_layer.forpass", forpass, [
+        ("values", 3, "z = x·w + b for m = 1…64 samples", verify_single_forpass),
+        ("inputs_untouched", 1, "x is not modified", untouched("x")),
+    ]),
+    *exercise_checks("SingleLayer.backprop", "single_layer.backprop", backprop, [
+        ("shapes", 1, "w_grad has w's shape, b_grad is one number", verify_single_backprop_shapes),
+        ("gradient", 2, "gradients agree with numerical gradients", verify_single_backprop_gradient),
+        ("inputs_untouched", 1, "x and err are not modified", untouched("x", "err")),
+    ]),
+]

@@ -1,0 +1,76 @@
+"""Probes of keras_model.py: the student's build_keras_model() described as plain data, and
+trained like the course's Keras chapter."""
+import numpy as np
+
+from . import scalar
+
+WEIGHTS = ("w1", "b1", "w2", "b2")
+
+def build(sub, case):
+    build_model = sub.attribute("keras_model.build_keras_model")
+    model = build_model(n_features=int(scalar(case["n_features"])), units=int(scalar(case["units"])),
+                        n_classes=int(scalar(case["n_classes"])))
+    dense = [layer for layer in model.layers if layer.__class__.__name__ == "Dense"]
+    out = {
+        "n_layers": len(model.layers),
+        "units": np.array([layer.units for layer in dense]),
+        "activations": np.array([layer.activation.__name__ for layer in dense]),
+        "optimizer": str(model.optimizer.__class__.__name__),
+        "loss": str(getattr(model.loss, "__name__", model.loss)),
+        "metrics": np.array([str(m) for m in _metric_names(model)] or [""]),
+    }
+    weights = [case["w1"], case["b1"], case["w2"], case["b2"]]
+    model.set_weights([w.astype("float32") for w in weights])
+    out["output"] = np.asarray(model(case["x"].astype("float32")), dtype=float)
+    return out
+
+
+def _metric_names(model):
+    compiled = getattr(model, "compiled_metrics", None) or getattr(model, "_compile_metrics", None)
+    names = []
+    for attr in ("_user_metrics", "_metrics"):
+        found = getattr(compiled, attr, None)
+        if found:
+            names = [getattr(m, "name", m) if not isinstance(m, str) else m for m in _flatten(found)]
+            break
+    return names
+
+
+def _flatten(items):
+    for item in items:
+        if isinstance(item, (list, tuple)):
+            yield from _flatten(item)
+        elif item is not None:
+            yield item
+
+
+
+def train_keras_chapter(build_model, x, y, epochs, seed, callbacks=()):
+    """The course's Keras chapter: build_keras_model(784, 100, 10) after
+    ``keras.utils.set_random_seed(seed)``, then ``fit(x, y, epochs, batch_size=32)`` (Keras's
+    defaults: shuffled batches, the compiled optimizer and loss). Returns the trained model and
+    its history. Shared with ``benchmarks/keras_chapter_accuracy.py``, which measured the threshold."""
+    import keras
+    keras.utils.set_random_seed(seed)
+    model = build_model(n_features=x.shape[1], units=100, n_classes=y.shape[1])
+    history = model.fit(np.asarray(x, dtype="float32"), np.asarray(y, dtype="float32"), epochs=epochs,
+                        batch_size=32, verbose=0, callbacks=list(callbacks))
+    return model, history
+
+
+def fashion_mnist(sub, case):
+    """Train the student's model on the course's training split; return its weights (the grader
+    measures the validation accuracy with its own forward pass) and the per-epoch losses."""
+    from ..data import prepare_fashion_mnist
+    split = prepare_fashion_mnist(download=False)
+    model, history = train_keras_chapter(sub.attribute("keras_model.build_keras_model"), split.x_train,
+                                         split.y_train, int(scalar(case["epochs"])), int(scalar(case["seed"])))
+    weights = model.get_weights()
+    out = {"n_weights": np.array(len(weights)),
+           "losses": np.asarray(history.history.get("loss", []), dtype=float)}
+    if len(weights) == len(WEIGHTS):
+        out.update({name: np.asarray(w, dtype=float) for name, w in zip(WEIGHTS, weights)})
+    if "predict_val" in case:  # the student copy measures the accuracy from the model's own outputs
+        out["z_val"] = np.asarray(model.predict(np.asarray(split.x_val, dtype="float32"), verbose=0), dtype=float)
+    return out
+
