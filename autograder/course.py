@@ -140,3 +140,13 @@ def needs(check_id):
 def has_code(exercise):
     """True for an exercise that is a solution region (``Class.method`` or a function name)."""
     return " " not in exercise
+
+
+def exercise_of_function(function):
+    """The exercise a reference function's solution region belongs to: the function itself
+    (``DualLayer.backprop``, ``penalty_grad``) or its class (``EarlyStopping.update`` ->
+    ``EarlyStopping``)."""
+    for name in (function, function.split(".")[0]):
+        if name in EXERCISE_MODULES:
+            return name
+    raise ValueError(f"the solution region of {function} belongs to no exercise of the course")

@@ -27,9 +27,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checks import ALL_CHECKS, EXERCISE_MODULES
 from . import course_folder
-from .course import CHAPTERS, MODULES
+from .checks import ALL_CHECKS
+from .course import CHAPTERS, MODULES, exercise_of_function, module_of
 from .stubs import BEGIN, END, functions_by_name
 
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -100,16 +100,6 @@ def reference_regions(module, reference_dir=None):
     return regions
 
 
-def exercise_of_function(function):
-    """The exercise a function's solution region belongs to (``EarlyStopping.update`` → ``EarlyStopping``)."""
-    if function in EXERCISE_MODULES:
-        return function
-    owner = function.split(".")[0]
-    if owner in EXERCISE_MODULES:
-        return owner
-    raise ValueError(f"the solution region of {function} belongs to no exercise of the checks")
-
-
 def all_regions():
     return [region for module in MODULES for region in reference_regions(module)]
 
@@ -142,7 +132,6 @@ def chapter_of_check(check, homes=None):
 def graded_cells(chapter_index):
     """The test cells of one chapter, in teaching order."""
     homes = home_chapters()
-    exercise_modules = _exercise_modules()
     groups = {}
     for check in ALL_CHECKS:
         if chapter_of_check(check, homes) == chapter_index:
@@ -150,18 +139,10 @@ def graded_cells(chapter_index):
     result = []
     for exercise, checks in groups.items():
         needed = ({exercise} if exercise in homes else set()) | {dep for c in checks for dep in c.depends_on}
-        modules = tuple(m for m in MODULES if any(m in exercise_modules[e] for e in needed))
+        modules = tuple(m for m in MODULES if any(module_of(e) == m for e in needed))
         ordered = tuple(c for c in checks if not c.hidden) + tuple(c for c in checks if c.hidden)
         result.append(GradedCell(CHAPTERS[chapter_index].name, exercise, ordered, modules))
     return result
-
-
-def _exercise_modules():
-    """{exercise: set of modules holding its solution regions}."""
-    found = {}
-    for region in all_regions():
-        found.setdefault(region.exercise, set()).add(region.module)
-    return found
 
 
 def needed_exercises(chapter_index):
@@ -178,7 +159,7 @@ def needed_exercises(chapter_index):
 
 def chapter_modules(chapter_index):
     needed = needed_exercises(chapter_index)
-    return tuple(m for m in MODULES if any(r.exercise in needed for r in reference_regions(m)))
+    return tuple(m for m in MODULES if any(module_of(e) == m for e in needed))
 
 
 def course_plan():
