@@ -275,3 +275,21 @@ def exercise_checks(exercise, prefix, trial, specs, hidden=False, **common):
     return [Check(f"{prefix}.{name}", exercise, points, text, trial, verify, hidden=hidden,
                   after=values if name in PROPERTY_CHECKS else (), **common)
             for name, points, text, verify in specs]
+
+
+def pass_checks(cls, prefix, forpass, backprop, forward, shapes, verify_forward, verify_shapes, verify_gradient,
+                gradient_points=3):
+    """The checks of a network class's forward pass (values 3, inputs untouched 1) and backward
+    pass (shapes 1, gradient ``gradient_points``, inputs untouched 1), ``forward`` and
+    ``shapes`` describing what the values and shapes checks want."""
+    return [
+        *exercise_checks(f"{cls}.forpass", f"{prefix}.forpass", forpass, [
+            ("values", 3, forward, verify_forward),
+            ("inputs_untouched", 1, "x is not modified", untouched("x")),
+        ]),
+        *exercise_checks(f"{cls}.backprop", f"{prefix}.backprop", backprop, [
+            ("shapes", 1, shapes, verify_shapes),
+            ("gradient", gradient_points, "gradients agree with numerical gradients", verify_gradient),
+            ("inputs_untouched", 1, "x and err are not modified", untouched("x", "err")),
+        ]),
+    ]

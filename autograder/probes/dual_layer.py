@@ -1,30 +1,8 @@
 """Probes of dual_layer.py: DualLayer's forward and backward passes and the three weight
 initialisations (DualLayer, RandomInitNetwork, XavierInitNetwork)."""
-from . import networks
+from .networks import network_probes
 
-DUAL_LAYER = "dual_layer.DualLayer"
-
-
-def forpass(sub, case):
-    """DualLayer.forpass(x) with the case's weights."""
-    return networks.forpass(sub, DUAL_LAYER, case)
-
-
-def backprop(sub, case):
-    """DualLayer.backprop(x, err) with the case's weights and a1."""
-    return networks.backprop(sub, DUAL_LAYER, case)
-
-
-def init_weights(sub, case):
-    """DualLayer.init_weights(n_features)."""
-    return networks.init_weights(sub, DUAL_LAYER, case)
-
-
-def random_init_weights(sub, case):
-    """RandomInitNetwork.init_weights(n_features)."""
-    return networks.init_weights(sub, "dual_layer.RandomInitNetwork", case)
-
-
-def xavier_init_weights(sub, case):
-    """XavierInitNetwork.init_weights(n_features)."""
-    return networks.init_weights(sub, "dual_layer.XavierInitNetwork", case)
+forpass, backprop, init_weights = network_probes(__name__, "dual_layer.DualLayer", "forpass", "backprop",
+                                                 "init_weights")
+(random_init_weights,) = network_probes(__name__, "dual_layer.RandomInitNetwork", "init_weights", prefix="random_")
+(xavier_init_weights,) = network_probes(__name__, "dual_layer.XavierInitNetwork", "init_weights", prefix="xavier_")

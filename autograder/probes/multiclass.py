@@ -5,24 +5,13 @@ golden files, ``autograder.keras_golden``)."""
 import numpy as np
 
 from . import fresh, networks, scalar
+from .networks import network_probes
 
 MULTICLASS = "multiclass.MultiClassNetwork"
 WEIGHTS = ("w1", "b1", "w2", "b2")
 
 
-def forpass(sub, case):
-    """MultiClassNetwork.forpass(x) with the case's weights."""
-    return networks.forpass(sub, MULTICLASS, case)
-
-
-def backprop(sub, case):
-    """MultiClassNetwork.backprop(x, err) with the case's weights and a1."""
-    return networks.backprop(sub, MULTICLASS, case)
-
-
-def init_weights(sub, case):
-    """MultiClassNetwork.init_weights(n_features, n_classes)."""
-    return networks.init_weights(sub, MULTICLASS, case)
+forpass, backprop, init_weights = network_probes(__name__, MULTICLASS, "forpass", "backprop", "init_weights")
 
 
 def softmax(sub, case):

@@ -59,3 +59,20 @@ def init_weights(sub, class_path, case):
         for name in ("w1", "b1", "w2", "b2"):
             out[f"{repeat}_{name}"] = getattr(net, name)
     return out
+
+
+def network_probes(module, class_path, *actions, prefix=""):
+    """Probe functions of ``module`` (the caller's ``__name__``) running ``actions`` (``"forpass"``,
+    ``"backprop"``, ``"init_weights"``) on the student's class ``class_path``; each is named
+    ``prefix + action`` in that module, which is how the child finds it (``probe_name``)."""
+    made = []
+    for action in actions:
+        run = {"forpass": forpass, "backprop": backprop, "init_weights": init_weights}[action]
+
+        def probe(sub, case, run=run):
+            return run(sub, class_path, case)
+        probe.__module__, probe.__name__ = module, prefix + action
+        probe.__qualname__ = probe.__name__
+        probe.__doc__ = f"{class_path.split('.')[-1]}.{action} on the case's inputs ({run.__doc__.splitlines()[0]})"
+        made.append(probe)
+    return made

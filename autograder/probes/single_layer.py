@@ -1,14 +1,4 @@
 """Probes of single_layer.py: SingleLayer's forward and backward passes."""
-from . import networks
+from .networks import network_probes
 
-SINGLE_LAYER = "single_layer.SingleLayer"
-
-
-def forpass(sub, case):
-    """SingleLayer.forpass(x) with the case's w and b."""
-    return networks.forpass(sub, SINGLE_LAYER, case)
-
-
-def backprop(sub, case):
-    """SingleLayer.backprop(x, err) with the case's w and b."""
-    return networks.backprop(sub, SINGLE_LAYER, case)
+forpass, backprop = network_probes(__name__, "single_layer.SingleLayer", "forpass", "backprop")
