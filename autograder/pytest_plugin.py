@@ -15,7 +15,6 @@ summary line says how many *public* checks passed: hidden checks only run when t
 The plugin is installed by the ``pytest11`` entry point ``nnkit``; it does nothing in a session
 without such a test.
 """
-from pathlib import Path
 
 import pytest
 
