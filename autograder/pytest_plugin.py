@@ -1,72 +1,157 @@
-"""The pytest front end: ``pytest exercises`` runs the public checks in-process.
+"""nnkit's pytest plugin: ``pytest exercises`` runs the public checks in-process.
 
-Test files call :func:`public_checks` for their module and :func:`run_check` per check; a failing
-check fails with its one-line feedback (no traceback). A summary line says how many *public*
-checks passed: hidden checks only run when the submission is graded.
+A test that asks for the ``nnkit_check`` fixture is run once per public check of the modules in
+its own folder (test ids ``module::exercise::check``)::
+
+    def test_public(nnkit_check):
+        nnkit_check.run()
+
+A failing check fails with its one-line feedback (no traceback). Every verdict is the one
+``python -m autograder grade`` gives for the public checks: a check whose exercise depends on other
+exercises is blocked when one of their checks does not pass, whichever tests ``-k`` selected or
+ran first, because the plugin grades those exercises itself (once per folder and session). A
+summary line says how many *public* checks passed: hidden checks only run when the work is graded.
+
+The plugin is installed by the ``pytest11`` entry point ``nnkit``; it does nothing in a session
+without such a test.
 """
-from pathlib import Path
 
 import pytest
 
 from .checks import ALL_CHECKS, EXERCISE_MODULES
-from .engine import InProcessRunner, after_prerequisites, missing_requirements, verify
+from .checks.base import Verdict
+from .engine import InProcessRunner, after_prerequisites, missing_requirements, select_checks, verify
 
-_runners = {}
-_outcomes = {}
-_verdicts = {}
-
-
-def public_checks(module):
-    """The public checks of one course module's exercises, as pytest parameters."""
-    checks = [c for c in ALL_CHECKS if not c.hidden and EXERCISE_MODULES[c.exercise] == module]
-    return [pytest.param(c, id=f"{c.exercise}::{c.id.split('.')[-1]}") for c in checks]
+#: per session: {folder: FolderGrader}, and the node ids of the tests that ran an nnkit check
+GRADERS = pytest.StashKey[dict]()
+CHECK_TESTS = pytest.StashKey[set]()
+_EXERCISE_OF = {check.id: check.exercise for check in ALL_CHECKS}
 
 
-def _runner(folder):
-    folder = str(Path(folder).resolve())
-    if folder not in _runners:
-        _runners[folder] = InProcessRunner(folder)
-    return _runners[folder]
+def pytest_generate_tests(metafunc):
+    """Run a test that asks for ``nnkit_check`` once per public check of its folder."""
+    if "nnkit_check" in metafunc.fixturenames:
+        checks = select_checks(metafunc.definition.path.parent, include_hidden=False)
+        metafunc.parametrize("nnkit_check", checks, ids=param_id, indirect=True)
 
 
-def run_check(check, folder):
-    """Run one check against the modules in ``folder``; fail or skip with its feedback."""
+def param_id(check):
+    """``module::exercise::check``, so that ``-k`` selects by any of the three."""
+    return f"{EXERCISE_MODULES[check.exercise]}::{check.exercise}::{check.id.split('.')[-1]}"
+
+
+@pytest.fixture
+def nnkit_check(request):
+    """The public check this test runs on the modules of the test's folder."""
+    config = request.config
+    config.stash.setdefault(CHECK_TESTS, set()).add(request.node.nodeid)
+    folder = str(request.path.parent.resolve())
+    graders = config.stash.setdefault(GRADERS, {})
+    if folder not in graders:
+        graders[folder] = FolderGrader(folder)
+    return PublicCheck(request.param, graders[folder])
+
+
+class PublicCheck:
+    """One public check of one folder, as a test: :meth:`run` passes, fails or skips."""
+
+    def __init__(self, check, grader):
+        self.check = check
+        self.grader = grader
+
+    def __repr__(self):
+        return f"<PublicCheck {self.check.id}>"
+
+    def run(self):
+        """Pass, or fail (or skip) with the check's feedback."""
+        verdict = self.grader.verdict(self.check)
+        if verdict.status == "skipped":
+            pytest.skip(verdict.message)
+        if verdict.fraction < 1:
+            hint = f"\n  hint: {verdict.hint}" if verdict.hint else ""
+            pytest.fail(verdict.message + hint, pytrace=False)
+
+
+class FolderGrader:
+    """The public verdicts of one folder, as ``autograder.engine.grade(folder,
+    include_hidden=False, isolated=False)`` gives them, graded one exercise at a time when a test
+    first needs it, after the exercises it depends on. Trials run in this process's main thread,
+    so that the in-process time limit holds."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.checks = select_checks(folder, include_hidden=False)
+        self.verdicts = {}  # check id -> Verdict
+        self.graded = set()
+        self._runner = None
+
+    def verdict(self, check):
+        """The check's verdict, grading its exercise (and what that depends on) if not done yet."""
+        self.grade(check.exercise)
+        return self.verdicts[check.id]
+
+    def grade(self, exercise):
+        """Grade one exercise, once, after the exercises its checks depend on."""
+        if exercise in self.graded:
+            return
+        self.graded.add(exercise)  # before its dependencies: a cycle ends here instead of looping
+        checks = [c for c in self.checks if c.exercise == exercise]
+        for dependency in dict.fromkeys(d for c in checks for d in c.depends_on):
+            self.grade(dependency)
+        if checks:
+            self.verdicts.update(exercise_verdicts(self.runner, checks, self.verdicts))
+
+    @property
+    def runner(self):
+        """The folder's modules, loaded when a trial first needs them."""
+        if self._runner is None:
+            self._runner = InProcessRunner(self.folder)
+        return self._runner
+
+
+def exercise_verdicts(runner, checks, verdicts):
+    """{check id: Verdict} of one exercise's ``checks``, given ``verdicts`` (by check id) of the
+    exercises it depends on: skipped when a requirement is missing, blocked when an exercise it
+    depends on fails, else its trial's verdict, then held back by the ``after`` checks."""
+    results = {}
+    for check in checks:
+        held = withheld_verdict(check, verdicts)
+        if held:
+            results[check.id] = held
+    runnable = [c for c in checks if c.id not in results]
+    if not runnable:
+        return results
+    trials = list(dict.fromkeys(c.trial for c in runnable))
+    outcome, _ = runner.run(runnable[0].exercise, trials, {need for c in runnable for need in c.requires})
+    for check in runnable:
+        results[check.id] = verify(check, check.trial.cases(), *outcome[check.trial])
+    for check in runnable:  # in order: a check held back counts as failing for the ones after it
+        results[check.id] = after_prerequisites(check, results[check.id], results)
+    return results
+
+
+def withheld_verdict(check, verdicts):
+    """Why the check is not run ("skipped" or "blocked" Verdict), or None. An exercise it depends
+    on blocks it when any check of that exercise in ``verdicts`` has not earned all its points
+    (skipped and blocked ones included)."""
     reason = missing_requirements(check)
     if reason:
-        pytest.skip(reason)
-    blocked = [d for d in check.depends_on if _verdicts.get(d) is False]
+        return Verdict(0.0, reason, None, "skipped")
+    failing = {_EXERCISE_OF.get(cid) for cid, verdict in verdicts.items() if verdict.fraction < 1}
+    blocked = [d for d in check.depends_on if d in failing]
     if blocked:
-        pytest.fail(f"not graded: needs {', '.join(blocked)}, which does not pass yet", pytrace=False)
-    verdict = _verdict(check, folder)
-    prerequisites = {cid: _verdict(_BY_ID[cid], folder) for cid in check.after if cid in _BY_ID}
-    verdict = after_prerequisites(check, verdict, prerequisites)
-    if verdict.status == "skipped":
-        pytest.skip(verdict.message)
-    passed = verdict.fraction >= 1
-    _verdicts[check.exercise] = _verdicts.get(check.exercise, True) and passed
-    if not passed:
-        message = verdict.message + (f"\n  hint: {verdict.hint}" if verdict.hint else "")
-        pytest.fail(message, pytrace=False)
+        return Verdict(0.0, f"not graded: needs {', '.join(blocked)}, which does not pass yet", None, "blocked")
+    return None
 
 
-_BY_ID = {c.id: c for c in ALL_CHECKS}
-
-
-def _verdict(check, folder):
-    """The check's own verdict (its trial is run once per folder)."""
-    key = (str(folder), check.trial)
-    if key not in _outcomes:
-        outcome, _ = _runner(folder).run(check.exercise, [check.trial])
-        _outcomes[key] = outcome[check.trial]
-    outputs, error = _outcomes[key]
-    return verify(check, check.trial.cases(), outputs, error)
-
-
-def pytest_terminal_summary(terminalreporter):
-    stats = terminalreporter.stats
-    passed = len(stats.get("passed", []))
-    failed = len(stats.get("failed", []))
-    skipped = len(stats.get("skipped", []))
+def pytest_terminal_summary(terminalreporter, config):
+    """How many public checks passed, when nnkit checks ran in this session."""
+    ran = config.stash.get(CHECK_TESTS, set())
+    if not ran:
+        return
+    counts = {outcome: sum(report.nodeid in ran for report in terminalreporter.stats.get(outcome, []))
+              for outcome in ("passed", "failed", "skipped")}
+    passed, failed, skipped = counts["passed"], counts["failed"], counts["skipped"]
     total = passed + failed + skipped
     if total:
         verdict = "public checks passed" if not failed else "public checks: some do not pass yet"

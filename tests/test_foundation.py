@@ -1,4 +1,5 @@
 """The kit's foundation: exercises/ in sync with reference/, stubs fail, the reference passes."""
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -63,8 +64,10 @@ def test_stubs_score_zero_with_not_implemented_messages():
 
 
 def _pytest(folder, *args):
+    """``pytest folder`` with this kit's ``autograder`` (not one installed elsewhere)."""
+    env = dict(os.environ, PYTHONPATH=str(KIT))
     return subprocess.run([sys.executable, "-m", "pytest", str(folder), "-q", "-p", "no:cacheprovider", *args],
-                          capture_output=True, text=True, cwd=folder.parent)
+                          capture_output=True, text=True, cwd=folder.parent, env=env)
 
 
 def test_pytest_exercises_on_stubs_gives_one_line_per_check(tmp_path):

@@ -102,12 +102,12 @@ def everything_in(repo):
 
 def test_layout(student_repo):
     for name in ("README.md", "pyproject.toml", ".gitignore", ".github/workflows/classroom.yml",
-                 "datasets/README.md", "exercises/conftest.py", "autograder/checks/recorded.npz",
-                 "autograder/data/fashion_mnist.py", "autograder/data/breast_cancer.py"):
+                 "datasets/README.md", "exercises/conftest.py", "exercises/test_exercises.py",
+                 "autograder/checks/recorded.npz", "autograder/data/fashion_mnist.py",
+                 "autograder/data/breast_cancer.py"):
         assert (student_repo / name).is_file(), name
     for module in EXERCISE_MODULES.values():
         assert (student_repo / "exercises" / f"{module}.py").is_file()
-        assert (student_repo / "exercises" / f"test_{module}.py").is_file()
     assert not (student_repo / "reference").exists() and not (student_repo / "tests").exists()
     assert not (student_repo / "autograder" / "checks" / "math.py").exists()
     readme = (student_repo / "README.md").read_text()
