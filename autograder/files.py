@@ -3,6 +3,7 @@ measuring and deleting what an untrusted child left on disk.
 
 Light on purpose (standard library only): the isolated child imports it before the sandbox.
 """
+import contextlib
 import os
 import shutil
 import stat
@@ -159,24 +160,18 @@ def remove_tree(folder):
                 continue
             try:
                 for entry in os.listdir(inner):
-                    try:
+                    with contextlib.suppress(OSError):
                         if stat.S_ISDIR(os.stat(entry, dir_fd=inner, follow_symlinks=False).st_mode):
                             moved += 1
                             os.rename(entry, f".removed-{moved}", src_dir_fd=inner, dst_dir_fd=top)
                             pending.append(f".removed-{moved}")
                         else:
                             os.unlink(entry, dir_fd=inner)
-                    except OSError:
-                        pass
             finally:
                 os.close(inner)
-            try:
+            with contextlib.suppress(OSError):
                 os.rmdir(name, dir_fd=top)
-            except OSError:
-                pass
     finally:
         os.close(top)
-    try:
+    with contextlib.suppress(OSError):
         os.rmdir(folder)
-    except OSError:
-        pass
