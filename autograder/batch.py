@@ -6,14 +6,12 @@ same command finishes the rest. One broken submission never stops the batch.
 """
 import csv
 import json
-import os
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .checks import ALL_CHECKS, exercises
-from .report import gradescope_results
-from .protocol import write_json
+from .files import atomic_write
+from .report import gradescope_results, write_results_json
 
 
 def student_folders(submissions):
@@ -40,7 +38,7 @@ def grade_batch(submissions, out, jobs=2, force=False, limits=None, only=None):
             payload = gradescope_results(report)
         except Exception as exc:  # a broken submission must not stop the batch
             payload = {"score": 0, "tests": [], "output": f"could not be graded: {type(exc).__name__}: {exc}"}
-        write_json(target, payload)
+        write_results_json(target, payload)
         return folder.name, "graded"
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -52,9 +50,8 @@ def grade_batch(submissions, out, jobs=2, force=False, limits=None, only=None):
 def write_gradebook(out, names):
     """gradebook.csv: student, total, then one column per exercise (points earned)."""
     columns = exercises(ALL_CHECKS)
-    path = Path(out) / "gradebook.csv"
-    fd, tmp = tempfile.mkstemp(dir=out, suffix=".tmp")
-    with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
+
+    def write(handle):
         writer = csv.writer(handle)
         writer.writerow(["student", "total", *columns])
         for name in names:
@@ -70,5 +67,5 @@ def write_gradebook(out, names):
                     per_exercise[exercise] += float(test.get("score", 0))
             writer.writerow([name, f"{float(payload.get('score', 0)):g}",
                              *[f"{per_exercise[c]:g}" for c in columns]])
-    os.replace(tmp, path)
-    return path
+
+    return atomic_write(Path(out) / "gradebook.csv", write, encoding="utf-8", newline="")

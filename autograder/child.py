@@ -1,10 +1,9 @@
-"""Entry point of the isolated child: ``python -s -P -c "...main(JOBDIR)"`` (see engine.CHILD_FLAGS).
+"""Entry point of the isolated child: ``python -s -P -c "...main(JOBDIR)"`` (see job.child_command).
 
 Reads the job the grader wrote (which submission, which probes, which input cases), imports what
 it trusts, installs the sandbox, then runs the probes and writes one plain-data file per case.
 It never decides a score: it only reports what the submission returned.
 """
-import json
 import os
 import random
 import sys
@@ -12,10 +11,12 @@ from pathlib import Path
 
 
 def main(jobdir):
+    """Run the :class:`autograder.job.Job` in ``jobdir``; its results go to ``job.results``."""
+    from autograder.job import Job
     jobdir = Path(jobdir)
-    job = json.loads((jobdir / "job.json").read_text())
-    sandbox_dir = Path(job["sandbox"])
-    results = Path(job["results"])
+    job = Job.read(jobdir)
+    sandbox_dir = Path(job.sandbox)
+    results = Path(job.results)
     os.chdir(sandbox_dir)
 
     import numpy  # trusted imports happen before the sandbox
@@ -25,28 +26,28 @@ def main(jobdir):
     from autograder.loader import load_submission
     from autograder.probes import resolve
     from autograder.protocol import read_arrays, write_arrays, write_json
-    if "fashion_mnist" in job["requires"]:
+    if "fashion_mnist" in job.requires:
         from autograder.data import prepare_fashion_mnist
         prepare_fashion_mnist()
-    if "tensorflow" in job["requires"]:
+    if "tensorflow" in job.requires:
         import keras  # noqa: F401
 
     # the cases were written by the grader (trusted): no size limit beyond the memory cap
-    trials = [(trial, _cases(read_arrays(jobdir / trial["cases"], max_bytes=1 << 40), trial["n_cases"]))
-              for trial in job["trials"]]
+    trials = [(trial, _cases(read_arrays(jobdir / trial.cases, max_bytes=1 << 40), trial.n_cases))
+              for trial in job.trials]
     # the probes' modules are imported now: the sandbox will not let the kit's files be read
-    probes = {trial["probe"]: resolve(trial["probe"]) for trial, _ in trials}
+    probes = {trial.probe: resolve(trial.probe) for trial, _ in trials}
     # every run starts from the same random state, so grading the same code twice gives the same score
     random.seed(0)
     numpy.random.seed(0)
-    sandbox.install(protected=job["protected"], allowed_read=[job["submission"]], writable=[str(sandbox_dir)])
+    sandbox.install(protected=list(job.protected), allowed_read=[job.submission], writable=[str(sandbox_dir)])
 
     try:
-        submission = load_submission(job["submission"], job["package"])
+        submission = load_submission(job.submission, job.package)
         for trial, cases in trials:
             for index, case in enumerate(cases):
-                outputs, error = run_case(submission, probes[trial["probe"]], case)
-                name = f"{trial['key']}-{index}"
+                outputs, error = run_case(submission, probes[trial.probe], case)
+                name = f"{trial.key}-{index}"
                 if error is None:
                     write_arrays(results / f"{name}.npz", outputs)
                 else:

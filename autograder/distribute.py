@@ -391,14 +391,14 @@ def build_gradescope_zip(out, reference_dir=None, kit_root=None):
     """Write Gradescope's autograder zip: ``setup.sh`` and ``run_autograder`` at the top, the kit
     (hidden checks and formulas included; no reference, no tests) and the exercise stubs, which
     stand in for modules a submission lacks. Returns the names written."""
+    from .files import atomic_write
     from .stubs import expected_exercises
     out, kit_root = Path(out), Path(kit_root or course_folder.root())
     out.parent.mkdir(parents=True, exist_ok=True)
     names = []
-    with tempfile.NamedTemporaryFile(dir=out.parent, prefix=f".{out.name}.", delete=False) as handle:
-        temporary = Path(handle.name)
-    try:
-        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+
+    def write(handle):
+        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
             def add(name, data, mode=0o644):
                 info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
                 info.external_attr = (0o100000 | mode) << 16
@@ -419,8 +419,6 @@ def build_gradescope_zip(out, reference_dir=None, kit_root=None):
             for name in GRADESCOPE_FILES:
                 if (kit_root / name).is_file():
                     add(name, (kit_root / name).read_bytes())
-        os.replace(temporary, out)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+
+    atomic_write(out, write)
     return names

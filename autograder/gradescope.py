@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import course_folder
 from .course import MODULES
-from .protocol import write_json
+from .report import write_results_json
 
 #: larger files are not copied (a course module is a few kB)
 MAX_FILE_BYTES = 1024 ** 2
@@ -100,12 +100,12 @@ def main(argv=None):
     fail_parser.add_argument("message")
     args = parser.parse_args(argv)
     if args.command == "fail":
-        write_json(args.results, failure_results(args.message))
+        write_results_json(args.results, failure_results(args.message))
         return 0
     try:
         given = collect(args.submission, args.dest)
     except NoModules as exc:
-        write_json(args.results, failure_results(
+        write_results_json(args.results, failure_results(
             f"Nothing to grade: {exc}. Upload your module files (or your exercises/ folder)."))
         print(exc, file=sys.stderr)
         return 1

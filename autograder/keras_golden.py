@@ -57,6 +57,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .files import atomic_write
+
 # autograder.checks imports this module (checks/keras_agreement.py): its parts are imported when
 # first used, so either package can be imported first
 
@@ -317,29 +319,13 @@ def _sha256(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _atomic(path, write):
-    """Call write(temporary path) and move the result over ``path`` in one step."""
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
-        write(temporary)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def write(optimizers, network, folder=GOLDEN_DIR, info=None):
     """Write both .npz files, then the manifest (versions, hashes, measured disagreement)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for name, arrays in ((OPTIMIZERS_FILE, optimizers), (NETWORK_FILE, network)):
-        def save(temporary, arrays=arrays):
-            with open(temporary, "wb") as handle:
-                np.savez_compressed(handle, **arrays)
-        _atomic(folder / name, save)
+        atomic_write(folder / name, lambda handle, arrays=arrays: np.savez_compressed(handle, **arrays),
+                     permissions=0o644)
     manifest = {
         "format": FORMAT,
         "recorded": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -353,7 +339,7 @@ def write(optimizers, network, folder=GOLDEN_DIR, info=None):
         "measured": measured_disagreement(optimizers, network),
         "sha256": {name: _sha256(folder / name) for name in (OPTIMIZERS_FILE, NETWORK_FILE)},
     }
-    _atomic(folder / MANIFEST_FILE, lambda temporary: Path(temporary).write_text(json.dumps(manifest, indent=1) + "\n"))
+    atomic_write(folder / MANIFEST_FILE, json.dumps(manifest, indent=1) + "\n", permissions=0o644)
     return manifest
 
 

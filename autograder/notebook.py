@@ -19,7 +19,6 @@ Grader side: ``python -I -m autograder.notebook FOLDER RESULT.json CHECK_ID...``
 folder, writes the listed checks' points and the table to RESULT.json.
 """
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -28,12 +27,11 @@ from pathlib import Path
 
 from . import course_folder
 from .course import MODULES
+from .files import atomic_write
+from .job import child_environment
 
 #: the name the notebook's modules are imported under in the kernel
 PACKAGE = "nnkit_notebook"
-#: environment variables the grader process keeps (the data sets' locations, as the engine's children)
-KEPT_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "KERAS_HOME", "FASHION_MNIST_DIR",
-                    "NNKIT_CACHE", "XDG_CACHE_HOME", "TF_CPP_MIN_LOG_LEVEL")
 #: wall-clock limit of one test cell's grading (the engine limits each exercise to 60 s)
 GRADE_TIMEOUT = 600
 
@@ -123,7 +121,7 @@ def grade(checks, sources=None, timeout=GRADE_TIMEOUT):
     try:
         folder = write_submission(work / "submission", sources)
         result_file = work / "result.json"
-        env = {key: os.environ[key] for key in KEPT_ENVIRONMENT if key in os.environ}
+        env = child_environment()  # the data sets' locations, as the engine's children
         # -I: no PYTHONPATH, no user site-packages, no current folder on sys.path
         process = subprocess.run(
             [sys.executable, "-I", "-m", "autograder.notebook", str(folder), str(result_file), *check_ids],
@@ -181,7 +179,8 @@ def check_closure(check_ids, checks=None):
 
 def grade_folder(folder, check_ids):
     """Grade ``folder`` (isolated) on ``check_ids``: {"score", "max_score", "table", "checks"}."""
-    from .engine import Report, grade as engine_grade
+    from .engine import grade as engine_grade
+    from .engine.results import Report
     from .report import format_table
     report = engine_grade(folder, checks=check_closure(check_ids))
     listed = set(check_ids)
@@ -206,9 +205,7 @@ def main(argv=None):
         return 2
     folder, result_file, *check_ids = argv
     result = grade_folder(folder, check_ids)
-    temporary = Path(result_file).with_suffix(".tmp")
-    temporary.write_text(json.dumps(result), encoding="utf-8")
-    os.replace(temporary, result_file)
+    atomic_write(result_file, json.dumps(result))
     return 0
 
 

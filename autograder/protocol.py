@@ -10,12 +10,13 @@ import io
 import json
 import os
 import stat
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 from numpy.lib import format as npy_format
+
+from .files import atomic_write
 
 #: dtype kinds that may cross the boundary: bool, ints, floats, complex, unicode.
 ALLOWED_KINDS = set("biufcU")
@@ -50,11 +51,8 @@ def to_plain_array(value):
 
 def write_arrays(path, arrays):
     """Atomically write a dict of plain arrays to ``path`` (.npz)."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as handle:
-        np.savez(handle, **{key: to_plain_array(value) for key, value in arrays.items()})
-    os.replace(tmp, path)
+    plain = {key: to_plain_array(value) for key, value in arrays.items()}
+    atomic_write(path, lambda handle: np.savez(handle, **plain))
 
 
 def read_arrays(path, max_bytes=MAX_RESULT_BYTES, dir_fd=None):
@@ -171,11 +169,8 @@ def _array_from_npy(raw, where):
 
 def write_json(path, payload):
     """Atomically write JSON (used for job descriptions and final reports)."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(payload, handle, indent=2, allow_nan=False, default=_jsonable)
-    os.replace(tmp, path)
+    atomic_write(path, lambda handle: json.dump(payload, handle, indent=2, allow_nan=False, default=_jsonable),
+                 encoding="utf-8")
 
 
 def read_json(path, max_bytes=16 * 1024 * 1024, dir_fd=None):

@@ -73,5 +73,12 @@ def gradescope_results(report, reveal_hidden=False):
 
 
 def write_results(report, path):
-    """Write results.json atomically (a submission cannot leave a half-written or earlier file)."""
-    write_json(path, gradescope_results(report))
+    """Write the report's results.json (see :func:`gradescope_results`) to ``path``."""
+    write_results_json(path, gradescope_results(report))
+
+
+def write_results_json(path, payload):
+    """Write a Gradescope results.json ``payload`` (a dict: "score", "tests", "output", …) to
+    ``path`` atomically (files.atomic_write: a submission cannot leave a half-written or earlier
+    file), as indented JSON. Every results.json of the kit is written here."""
+    write_json(path, payload)

@@ -1,0 +1,208 @@
+"""Running each exercise's probes in a fresh child process, under limits and the sandbox, and
+reading back what it leaves behind as untrusted data."""
+import os
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from ..files import MAX_SANDBOX_DEPTH, disk_usage, grading_root, remove_tree
+from ..job import CHILD_ENVIRONMENT, Job, Trial as JobTrial, child_command, child_environment
+from ..loader import single_module_folder
+from ..probes import probe_name
+from ..protocol import MAX_RESULT_BYTES, ProtocolError, read_arrays, read_json, write_arrays
+from .limits import Limits
+
+OUTPUT_LIMIT = 4000
+#: the child's disk use is checked this often (seconds) while it runs
+WATCH_INTERVAL = 0.25
+#: most bytes of results read back from one child, and largest error report
+MAX_JOB_RESULT_BYTES = 256 * 1024 ** 2
+MAX_ERROR_BYTES = 1024 ** 2
+
+
+class IsolatedRunner:
+    """Runs each exercise's probes in a fresh child process under limits and the sandbox.
+
+    Everything the child leaves behind is untrusted: results are read through a folder handle
+    opened before the child starts (no symbolic link, FIFO or swapped folder is followed), within
+    a byte budget, and any file that cannot be read is that check's error, never the grader's.
+    """
+
+    def __init__(self, path, limits=None, protected=()):
+        path = Path(path).resolve()
+        root = grading_root()
+        self.tmp = Path(tempfile.mkdtemp(prefix="nnkit-grade-", dir=root))
+        # every grading run of this user lives under one root, which children may never read:
+        # a submission cannot look into another student's run (their results, their code)
+        self.shared = root or self.tmp
+        self.folder = single_module_folder(path, self._mkdir("submission")) if path.is_file() else path
+        self.limits = limits or Limits()
+        self.protected = [*protected]
+        self.lock = threading.Lock()
+        self.counter = 0
+
+    def _mkdir(self, name):
+        folder = self.tmp / name
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def close(self):
+        """Delete this run's folder, whatever the children left in it."""
+        remove_tree(self.tmp)
+
+    def run(self, exercise, trials, requires=()):
+        """Run the trials in one child: ({trial: (outputs, error)}, the child's captured output),
+        as :meth:`InProcessRunner.run`. Safe to call from several threads at once."""
+        with self.lock:
+            self.counter += 1
+            number = self.counter
+        jobdir = self._mkdir(f"job{number}")
+        sandbox = self._mkdir(f"sandbox{number}")
+        results = sandbox / "results"
+        results.mkdir()
+        job_trials = []
+        for key, trial in enumerate(trials):
+            cases = trial.cases()
+            arrays = {f"{i}.{name}": value for i, case in enumerate(cases) for name, value in case.items()}
+            write_arrays(jobdir / f"cases{key}.npz", arrays)
+            job_trials.append(JobTrial(key=key, probe=probe_name(trial.probe), cases=f"cases{key}.npz",
+                                       n_cases=len(cases)))
+        from ..sandbox import kit_paths
+        Job(submission=str(self.folder), package=f"_nnkit_submission_{number}", sandbox=str(sandbox),
+            results=str(results), trials=tuple(job_trials), requires=tuple(sorted(requires)),
+            protected=tuple(kit_paths() + [str(self.shared), str(self.tmp)] + self.protected)).write(jobdir)
+        results_fd = os.open(results, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+        try:
+            ended, output = self._spawn(jobdir, sandbox, requires)
+            return self._collect(trials, results_fd, ended), output
+        finally:
+            os.close(results_fd)
+
+    def _spawn(self, jobdir, sandbox, requires):
+        """Run the child; returns (why it was stopped: None, "timeout" or "disk"; its output)."""
+        limits = self.limits
+        memory = limits.memory * (4 if "tensorflow" in requires else 1)
+        cpu = limits.cpu or 2 * limits.timeout
+        env = child_environment(dict(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
+                                     MPLCONFIGDIR=str(sandbox), PYTHONHASHSEED="0", TF_CPP_MIN_LOG_LEVEL="3",
+                                     PYTHONDONTWRITEBYTECODE="1", KERAS_BACKEND="tensorflow"),
+                                kept=CHILD_ENVIRONMENT)
+        # the output is read back through this same handle: the child may delete or replace the
+        # file's name, never what this handle points to
+        with open(sandbox / "output.txt", "w+b") as out:
+            process = subprocess.Popen(
+                child_command(jobdir), stdin=subprocess.DEVNULL,
+                stdout=out, stderr=subprocess.STDOUT, cwd=sandbox, env=env,
+                preexec_fn=lambda: _limits(memory, cpu))
+            try:
+                ended = self._watch(process, sandbox)
+            finally:
+                _kill_group(process)
+            out.seek(0)
+            output = out.read(OUTPUT_LIMIT + 1).decode("utf-8", "replace")
+        if len(output) > OUTPUT_LIMIT:
+            output = output[:OUTPUT_LIMIT] + "\n… (output truncated)"
+        if process.returncode not in (0, None) and ended is None:
+            output += f"\n[grading process ended with code {process.returncode}]"
+        return ended, output
+
+    def _watch(self, process, sandbox):
+        """Wait for the child within the wall-clock limit, stopping it early if what it keeps on
+        disk (files in its sandbox, and files it deleted but still holds open) exceeds the limit."""
+        deadline = time.monotonic() + self.limits.timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return "timeout"
+            try:
+                process.wait(timeout=min(WATCH_INTERVAL, remaining))
+                return None
+            except subprocess.TimeoutExpired:
+                pass
+            if disk_usage(sandbox, process.pid) > self.limits.disk:
+                return "disk"
+
+    def _collect(self, trials, results_fd, ended):
+        budget = [MAX_JOB_RESULT_BYTES]
+
+        def read(name, reader, limit):
+            """The parsed file, or None if the child left no such file."""
+            try:
+                size = os.stat(name, dir_fd=results_fd, follow_symlinks=False).st_size
+            except FileNotFoundError:
+                return None
+            if size > budget[0]:
+                raise ProtocolError(f"the results of this exercise exceed {MAX_JOB_RESULT_BYTES} bytes")
+            budget[0] -= size
+            try:
+                return reader(name, min(limit, budget[0] + size), dir_fd=results_fd)
+            except FileNotFoundError:
+                return None
+
+        stopped = {
+            "timeout": {"type": "Timeout",
+                        "message": f"did not finish within the time limit ({self.limits.timeout:g} s)"},
+            "disk": {"type": "DiskLimit", "message": "stopped: wrote more than "
+                     f"{self.limits.disk / 1024 ** 2:g} MB to disk (or nested folders more than "
+                     f"{MAX_SANDBOX_DEPTH} deep)"},
+        }
+        collected = {}
+        for key, trial in enumerate(trials):
+            outputs, error = [], None
+            for index in range(len(trial.cases())):
+                try:
+                    payload = read(f"{key}-{index}.error.json", read_json, MAX_ERROR_BYTES)
+                    if payload is not None:
+                        error = _plain_error(payload)
+                        break
+                    arrays = read(f"{key}-{index}.npz", read_arrays, MAX_RESULT_BYTES)
+                    if arrays is not None:
+                        outputs.append(arrays)
+                        continue
+                    payload = read("fatal.error.json", read_json, MAX_ERROR_BYTES)
+                    if payload is not None:
+                        error = _plain_error(payload)
+                    elif ended in stopped:
+                        error = dict(stopped[ended])
+                    else:
+                        error = {"type": "Crash", "message": "the grading process ended before this check "
+                                 "finished (did the submission exit, crash or run out of memory?)"}
+                except Exception as exc:  # noqa: BLE001 — whatever the child left, it is this check's error
+                    error = {"type": "InvalidResult", "message": _text(exc, 600) or type(exc).__name__}
+                break
+            collected[trial] = (outputs, error)
+        return collected
+
+
+def _text(value, limit):
+    """A plain string of at most ``limit`` characters, from a value that should be one."""
+    if isinstance(value, BaseException):
+        value = str(value)
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return ""
+    return str(value)[:limit]
+
+
+def _plain_error(payload):
+    """Keep only the expected string fields of an error written by the child."""
+    if not isinstance(payload, dict):
+        return {"type": "InvalidResult", "message": "malformed error report"}
+    return {"type": _text(payload.get("type", "Error"), 100) or "Error",
+            "message": _text(payload.get("message", ""), 600), "where": _text(payload.get("where", ""), 300),
+            "not_implemented": payload.get("not_implemented") is True}
+
+
+def _limits(memory, cpu):
+    from ..sandbox import set_limits
+    set_limits(memory, cpu)
+
+
+def _kill_group(process):
+    import signal
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()

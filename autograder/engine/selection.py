@@ -1,0 +1,49 @@
+"""Which checks run: the ones asked for (:func:`select_checks`) that can run on this machine
+(:func:`missing_requirements`)."""
+import importlib.util
+
+from ..checks import ALL_CHECKS, EXERCISE_MODULES
+from ..loader import submitted_modules
+
+
+def select_checks(path=None, only=None, include_hidden=True, checks=ALL_CHECKS):
+    """Checks to run: hidden ones only when asked, one exercise (or module) with ``only``,
+    and for a single-module submission only the exercises of that module."""
+    modules = set(submitted_modules(path)) if path is not None else None
+    chosen = []
+    for check in checks:
+        if check.hidden and not include_hidden:
+            continue
+        if only and not _matches(check, only):
+            continue
+        if modules is not None and EXERCISE_MODULES[check.exercise] not in modules:
+            continue
+        chosen.append(check)
+    return chosen
+
+
+def _matches(check, only):
+    only = only.lower()
+    return (check.exercise.lower() == only or check.id.lower().startswith(only)
+            or EXERCISE_MODULES[check.exercise] == only or only in check.exercise.lower())
+
+
+def missing_requirements(check):
+    """Why a check cannot run here (missing TensorFlow or data), or None."""
+    for need in check.requires:
+        if need == "tensorflow" and importlib.util.find_spec("keras") is None:
+            return "skipped: TensorFlow/Keras is not installed (pip install '.[keras]')"
+        if need == "fashion_mnist":
+            if not _fashion_mnist_available():
+                return "skipped: Fashion-MNIST files not found (see datasets/README.md)"
+    return None
+
+
+def _fashion_mnist_available():
+    from ..data.fashion_mnist import find_dir
+    from ..data.idx import DatasetError
+    try:
+        find_dir(download=False)
+        return True
+    except DatasetError:
+        return False

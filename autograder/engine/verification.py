@@ -1,0 +1,50 @@
+"""From what a probe returned to a verdict, in the grader's own process."""
+from ..checks.base import Failure, Verdict
+
+
+def verify(check, cases, outputs, error):
+    """Turn a trial's outputs (or its error) into the check's verdict.
+
+    ``cases`` are the trial's input cases, ``outputs`` one dict of arrays per case that ran,
+    ``error`` None or the error dict of the case that failed (see :func:`error_verdict`). The
+    verdict's fraction is clipped to [0, 1]; whatever the check raises on odd outputs is a
+    failed verdict, never the grader's error.
+    """
+    if error is not None:
+        return error_verdict(check, error)
+    try:
+        verdict = check.verify(cases, outputs)
+    except Failure as failure:
+        return Verdict(0.0, failure.message, failure.hint, "failed", failure.artifacts)
+    except (KeyError, IndexError) as exc:
+        return Verdict(0.0, f"an expected output is missing ({exc})", None, "failed")
+    except (TypeError, ValueError, ArithmeticError) as exc:
+        return Verdict(0.0, f"the values returned could not be checked: {exc}", None, "failed")
+    if verdict is None:
+        return Verdict(1.0, "")
+    verdict.fraction = min(1.0, max(0.0, float(verdict.fraction)))
+    return verdict
+
+
+def error_verdict(check, error):
+    """The verdict of a trial that raised: ``error`` is a plain dict {"type", "message",
+    "where", "not_implemented"} (from execution.describe_error or the runner)."""
+    if error.get("not_implemented"):
+        return Verdict(0.0, f"not implemented yet: {check.exercise}", None, "not_implemented")
+    if error.get("type") == "Timeout":
+        return Verdict(0.0, error["message"], "look for a loop that never ends", "error")
+    where = f" ({error['where']})" if error.get("where") else ""
+    return Verdict(0.0, f"{check.exercise} raised {error['type']}: {error['message']}{where}", None, "error")
+
+
+def after_prerequisites(check, verdict, verdicts):
+    """The check's verdict, or 'not graded' when a check it comes after did not pass. Errors and
+    not-implemented verdicts are kept: they say more than the prerequisite does. ``verdicts``
+    maps check ids to the verdicts known so far."""
+    if verdict.status not in ("passed", "failed"):
+        return verdict
+    failing = [cid for cid in check.after if cid in verdicts and verdicts[cid].fraction < 1]
+    if not failing:
+        return verdict
+    names = ", ".join(cid.split(".")[-1] for cid in failing)
+    return Verdict(0.0, f"not graded: counts once {names} passes", None, "blocked")

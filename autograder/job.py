@@ -1,0 +1,89 @@
+"""The contract between the grader and an isolated child: what to run (a :class:`Job`, written as
+``job.json`` in the job folder), how to start the child (:func:`child_command`) and with which
+environment (:func:`child_environment`).
+
+The child (:mod:`autograder.child`) imports this module before the sandbox is installed, so it
+imports nothing of the grader's checks: only the standard library and the protocol.
+"""
+import json
+import os
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+JOB_FILE = "job.json"
+#: interpreter flags of the child: no user site-packages, no script folder on sys.path. Not -I:
+#: it implies -E, which would ignore PYTHONHASHSEED (string hashes, hence set order, would change
+#: from run to run); the child's environment is built from scratch, so -E protects nothing.
+CHILD_FLAGS = ("-s", "-P") if sys.version_info >= (3, 11) else ("-s",)
+#: environment variables a grading process keeps from the grader's (the data sets' locations);
+#: everything else is dropped
+KEPT_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "KERAS_HOME", "FASHION_MNIST_DIR",
+                    "NNKIT_CACHE", "XDG_CACHE_HOME", "TF_CPP_MIN_LOG_LEVEL")
+#: of those, the ones an isolated child keeps (its temporary files and caches stay in its sandbox)
+CHILD_ENVIRONMENT = ("PATH", "HOME", "LANG", "KERAS_HOME", "FASHION_MNIST_DIR", "NNKIT_CACHE",
+                     "TF_CPP_MIN_LOG_LEVEL")
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One trial of a job: run probe ``probe`` (a name from :func:`autograder.probes.probe_name`)
+    on the ``n_cases`` input cases stored in the job folder's file ``cases`` (an .npz whose
+    arrays are named ``"{case index}.{input name}"``). ``key`` names the trial's result files
+    (``{key}-{case index}.npz`` or ``.error.json``)."""
+
+    key: int
+    probe: str
+    cases: str
+    n_cases: int
+
+
+@dataclass(frozen=True)
+class Job:
+    """What one isolated child runs: the trials of one exercise on one submission.
+
+    ``submission`` is the folder of the student's modules, imported as package ``package``;
+    ``sandbox`` the only folder the child may write (its working folder) and ``results`` the
+    folder inside it where it writes one file per case; ``protected`` the folders it may never
+    read; ``requires`` what it prepares before the sandbox (``"tensorflow"``, ``"fashion_mnist"``).
+    """
+
+    submission: str
+    package: str
+    sandbox: str
+    results: str
+    protected: tuple = ()
+    requires: tuple = ()
+    trials: tuple = ()
+
+    def write(self, folder):
+        """Write this job as ``folder/job.json`` (atomically); returns its path."""
+        from .protocol import write_json
+        path = Path(folder) / JOB_FILE
+        write_json(path, asdict(self))
+        return path
+
+    @classmethod
+    def read(cls, folder):
+        """The job written by :meth:`write` in ``folder`` (a trusted file: the grader wrote it)."""
+        data = json.loads((Path(folder) / JOB_FILE).read_text(encoding="utf-8"))
+        return cls(submission=data["submission"], package=data["package"], sandbox=data["sandbox"],
+                   results=data["results"], protected=tuple(data["protected"]),
+                   requires=tuple(data["requires"]), trials=tuple(Trial(**trial) for trial in data["trials"]))
+
+
+def child_command(jobdir):
+    """The command line of an isolated child running the job in ``jobdir``: this interpreter
+    with CHILD_FLAGS, importing the kit from ``course_folder.IMPORT_ROOT`` only."""
+    from .course_folder import IMPORT_ROOT
+    bootstrap = (f"import sys; sys.path[:] = [{str(IMPORT_ROOT)!r}] + [p for p in sys.path if p]; "
+                 "from autograder.child import main; main(sys.argv[1])")
+    return [sys.executable, *CHILD_FLAGS, "-c", bootstrap, str(jobdir)]
+
+
+def child_environment(extra=None, kept=KEPT_ENVIRONMENT):
+    """A grading process's environment, built from scratch: the variables named in ``kept`` that
+    are set here, then ``extra`` (a dict) over them."""
+    env = {key: os.environ[key] for key in kept if key in os.environ}
+    env.update(extra or {})
+    return env
