@@ -19,8 +19,7 @@ without such a test.
 import pytest
 
 from .checks import ALL_CHECKS, EXERCISE_MODULES
-from .checks.base import Verdict
-from .engine import InProcessRunner, after_prerequisites, missing_requirements, select_checks, verify
+from .engine import InProcessRunner, grade_exercise, select_checks
 
 #: per session: {folder: FolderGrader}, and the node ids of the tests that ran an nnkit check
 GRADERS = pytest.StashKey[dict]()
@@ -99,7 +98,9 @@ class FolderGrader:
         for dependency in dict.fromkeys(d for c in checks for d in c.depends_on):
             self.grade(dependency)
         if checks:
-            self.verdicts.update(exercise_verdicts(self.runner, checks, self.verdicts))
+            failing = {_EXERCISE_OF.get(cid) for cid, verdict in self.verdicts.items() if verdict.fraction < 1}
+            graded = grade_exercise(self.runner, checks, failing)
+            self.verdicts.update({cid: verdict for cid, (verdict, _) in graded.items()})
 
     @property
     def runner(self):
@@ -107,41 +108,6 @@ class FolderGrader:
         if self._runner is None:
             self._runner = InProcessRunner(self.folder)
         return self._runner
-
-
-def exercise_verdicts(runner, checks, verdicts):
-    """{check id: Verdict} of one exercise's ``checks``, given ``verdicts`` (by check id) of the
-    exercises it depends on: skipped when a requirement is missing, blocked when an exercise it
-    depends on fails, else its trial's verdict, then held back by the ``after`` checks."""
-    results = {}
-    for check in checks:
-        held = withheld_verdict(check, verdicts)
-        if held:
-            results[check.id] = held
-    runnable = [c for c in checks if c.id not in results]
-    if not runnable:
-        return results
-    trials = list(dict.fromkeys(c.trial for c in runnable))
-    outcome, _ = runner.run(runnable[0].exercise, trials, {need for c in runnable for need in c.requires})
-    for check in runnable:
-        results[check.id] = verify(check, check.trial.cases(), *outcome[check.trial])
-    for check in runnable:  # in order: a check held back counts as failing for the ones after it
-        results[check.id] = after_prerequisites(check, results[check.id], results)
-    return results
-
-
-def withheld_verdict(check, verdicts):
-    """Why the check is not run ("skipped" or "blocked" Verdict), or None. An exercise it depends
-    on blocks it when any check of that exercise in ``verdicts`` has not earned all its points
-    (skipped and blocked ones included)."""
-    reason = missing_requirements(check)
-    if reason:
-        return Verdict(0.0, reason, None, "skipped")
-    failing = {_EXERCISE_OF.get(cid) for cid, verdict in verdicts.items() if verdict.fraction < 1}
-    blocked = [d for d in check.depends_on if d in failing]
-    if blocked:
-        return Verdict(0.0, f"not graded: needs {', '.join(blocked)}, which does not pass yet", None, "blocked")
-    return None
 
 
 def pytest_terminal_summary(terminalreporter, config):

@@ -19,7 +19,7 @@ from .scheduling import schedule
 from .selection import missing_requirements, select_checks
 from .verification import after_prerequisites, error_verdict, verify
 
-__all__ = ["grade", "Limits", "Report", "CheckResult", "Verdict", "InProcessRunner", "IsolatedRunner",
+__all__ = ["grade", "grade_exercise", "Limits", "Report", "CheckResult", "Verdict", "InProcessRunner", "IsolatedRunner",
            "TrialTimeout", "select_checks", "missing_requirements", "verify", "error_verdict",
            "after_prerequisites", "schedule", "CHILD_FLAGS", "DEFAULT_TIMEOUT", "DEFAULT_MEMORY",
            "DEFAULT_DISK", "OUTPUT_LIMIT", "WATCH_INTERVAL", "MAX_SANDBOX_DEPTH", "MAX_JOB_RESULT_BYTES",
@@ -38,8 +38,8 @@ def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=No
     runner = IsolatedRunner(path, limits, protected) if isolated else InProcessRunner(path)
     report = Report()
     try:
-        verdicts = schedule(selected, lambda exercise, failing: _grade_exercise(runner, exercise, selected, failing),
-                            max(1, jobs if isolated else 1))
+        verdicts = schedule(selected, lambda exercise, failing: grade_exercise(
+            runner, [c for c in selected if c.exercise == exercise], failing), max(1, jobs if isolated else 1))
         for check in selected:
             report.results.append(CheckResult(check, verdicts[check.id][0]))
         for check in selected:
@@ -52,16 +52,16 @@ def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=No
     return report
 
 
-def _grade_exercise(runner, exercise, selected, failing):
-    """{check id: (verdict, output)} for the checks of ``exercise``: skipped when this machine
-    lacks what they require, blocked when an exercise they depend on is in ``failing``, else run
-    (one runner call for the exercise) and verified.
+def grade_exercise(runner, checks, failing):
+    """{check id: (verdict, output)} for ``checks``, the checks of one exercise: skipped when this
+    machine lacks what they require, blocked when an exercise they depend on is in ``failing``,
+    else run (one runner call for the exercise) and verified. Every front end grades an exercise
+    with this function (the pytest plugin too), so that a check has one verdict everywhere.
 
     It lives here, and calls ``verify`` and ``after_prerequisites`` as this package's names, so
     that what is patched on ``autograder.engine`` is what grading uses (as it was when the engine
     was one module).
     """
-    checks = [c for c in selected if c.exercise == exercise]
     results = {}
     runnable = []
     for check in checks:
@@ -77,7 +77,7 @@ def _grade_exercise(runner, exercise, selected, failing):
     if runnable:
         trials = list(dict.fromkeys(c.trial for c in runnable))
         requires = {need for c in runnable for need in c.requires}
-        outcome, output = runner.run(exercise, trials, requires)
+        outcome, output = runner.run(runnable[0].exercise, trials, requires)
         for check in runnable:
             outputs, error = outcome[check.trial]
             cases = check.trial.cases()
