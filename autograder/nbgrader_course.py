@@ -18,7 +18,7 @@ total, to the CLI's. The chapter of a check is the chapter that teaches its exer
 check (``convergence.*``), whose exercise has no code of its own, belongs to the latest chapter
 teaching one of the exercises it depends on.
 
-``python -m autograder.nbgrader_course extract NOTEBOOK FOLDER`` writes a notebook's modules as a
+``nnkit nbgrader-extract NOTEBOOK FOLDER`` writes a notebook's modules as a
 submission folder (the kit's stubs for the rest), to grade it with ``python -m autograder grade``.
 """
 import ast
@@ -429,17 +429,3 @@ def extract_submission(notebook, folder):
     """Write a notebook's modules as a submission folder (kit stubs for the others)."""
     from .notebook import write_submission
     return write_submission(folder, notebook_sources(notebook))
-
-
-def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 3 or argv[0] != "extract":
-        print("usage: python -m autograder.nbgrader_course extract NOTEBOOK FOLDER", file=sys.stderr)
-        return 2
-    folder = extract_submission(argv[1], argv[2])
-    print(f"wrote the modules of {argv[1]} to {folder}; grade them with: python -m autograder grade {folder}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

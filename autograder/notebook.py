@@ -7,7 +7,7 @@ Kernel side, loaded by the notebook's first cell (``%load_ext autograder.noteboo
   is kept for grading, and the module is imported in the kernel (beside the kit's stubs of the
   modules the notebook does not hold) so its classes can be tried out in later cells.
 * ``grade(check_ids)`` — called by the notebook's test cells. It hands the *text* of the module
-  cells to a fresh grader process (``python -I -m autograder.notebook``), which grades it with
+  cells to a fresh grader process (``nnkit notebook-grade``, run with ``python -I``), which grades it with
   the isolated engine exactly as ``python -m autograder grade`` would: the student's code runs in
   sandboxed children, every comparison in that grader process. Nothing the kernel holds (numpy,
   the checks, the engine, objects the student defined) takes part in the verdict, so patching
@@ -15,8 +15,9 @@ Kernel side, loaded by the notebook's first cell (``%load_ext autograder.noteboo
   every listed check passed (nbgrader: full credit) or the points earned (nbgrader: partial
   credit), or raises :class:`NoPoints` when none was earned (nbgrader: no credit).
 
-Grader side: ``python -I -m autograder.notebook FOLDER RESULT.json CHECK_ID...`` grades the
-folder, writes the listed checks' points and the table to RESULT.json.
+Grader side: ``nnkit notebook-grade FOLDER RESULT.json CHECK_ID...`` (started as :data:`GRADER`
+with ``python -I``) grades the folder, writes the listed checks' points and the table to
+RESULT.json (:func:`grade_to_file`).
 """
 import json
 import os
@@ -31,9 +32,14 @@ from .course import MODULES
 
 #: the name the notebook's modules are imported under in the kernel
 PACKAGE = "nnkit_notebook"
-#: environment variables the grader process keeps (the data sets' locations, as the engine's children)
+#: environment variables the grader process keeps (the data sets' locations, as the engine's
+#: children, and the course folder)
 KEPT_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "KERAS_HOME", "FASHION_MNIST_DIR",
-                    "NNKIT_CACHE", "XDG_CACHE_HOME", "TF_CPP_MIN_LOG_LEVEL")
+                    "NNKIT_CACHE", "XDG_CACHE_HOME", "TF_CPP_MIN_LOG_LEVEL", course_folder.ENV_COURSE)
+#: the grader process: ``python -I -m autograder notebook-grade …`` with this kit (the one the kernel
+#: imported) first on sys.path, as the engine starts its children
+GRADER = (f"import sys; sys.path[:] = [{str(course_folder.IMPORT_ROOT)!r}] + [p for p in sys.path if p]; "
+          "from autograder.cli import main; sys.exit(main())")
 #: wall-clock limit of one test cell's grading (the engine limits each exercise to 60 s)
 GRADE_TIMEOUT = 600
 
@@ -124,9 +130,9 @@ def grade(checks, sources=None, timeout=GRADE_TIMEOUT):
         folder = write_submission(work / "submission", sources)
         result_file = work / "result.json"
         env = {key: os.environ[key] for key in KEPT_ENVIRONMENT if key in os.environ}
-        # -I: no PYTHONPATH, no user site-packages, no current folder on sys.path
+        # -I: no PYTHONPATH, no user site-packages, no current folder on sys.path; GRADER: this kit
         process = subprocess.run(
-            [sys.executable, "-I", "-m", "autograder.notebook", str(folder), str(result_file), *check_ids],
+            [sys.executable, "-I", "-c", GRADER, "notebook-grade", str(folder), str(result_file), *check_ids],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=work, env=env,
             timeout=timeout)
         if process.returncode != 0 or not result_file.exists():
@@ -199,18 +205,10 @@ def grade_folder(folder, check_ids):
                                          "status": result.verdict.status} for result in kept.results}}
 
 
-def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) < 3:
-        print("usage: python -I -m autograder.notebook FOLDER RESULT.json CHECK_ID...", file=sys.stderr)
-        return 2
-    folder, result_file, *check_ids = argv
+def grade_to_file(folder, result_file, check_ids):
+    """:func:`grade_folder`, written atomically as JSON to ``result_file`` (the grader process)."""
     result = grade_folder(folder, check_ids)
     temporary = Path(result_file).with_suffix(".tmp")
     temporary.write_text(json.dumps(result), encoding="utf-8")
     os.replace(temporary, result_file)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return result
