@@ -6,6 +6,7 @@ Every subcommand is a parser built by one ``_add_*`` function and a handler ``_r
 returning the exit code; the modules keep the work, this module only parses and reports.
 """
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -49,8 +50,9 @@ def main(argv=None):
     try:
         return args.run(args)
     except course_folder.CourseFolderNotFound as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _error(exc)
+    except CommandFailed as exc:
+        return _error(exc, exc.code)
 
 
 def _command(sub, common, name, run, summary):
@@ -73,6 +75,23 @@ def _limits(args):
 def _error(message, code=2):
     print(f"error: {message}", file=sys.stderr)
     return code
+
+
+class CommandFailed(Exception):
+    """A command that cannot do its work: ``error: MESSAGE`` on stderr, exit code ``code``."""
+
+    def __init__(self, message, code=2):
+        super().__init__(message)
+        self.code = code
+
+
+@contextlib.contextmanager
+def _failing_on(*errors, code=2):
+    """Turn the listed exceptions (a user's mistake, not a bug) into :class:`CommandFailed`."""
+    try:
+        yield
+    except errors as exc:
+        raise CommandFailed(str(exc), code) from exc
 
 
 def _print_written(paths, nothing):
@@ -99,11 +118,9 @@ def _run_grade(args):
     from .engine import grade
     from .loader import NoSubmission, submission_path
     from .report import format_table, write_results
-    try:
+    with _failing_on(NoSubmission):
         path = submission_path(args.path or course_folder.exercises_dir(),
                                log=lambda line: print(line, file=sys.stderr))
-    except NoSubmission as exc:
-        return _error(exc)
     protected = [str(Path(args.json).resolve().parent)] if args.json else []
     report = grade(path, only=args.only, include_hidden=not args.public, limits=_limits(args), protected=protected)
     if not report.results:
@@ -161,10 +178,8 @@ def _add_student_repo(sub, common):
 
 def _run_student_repo(args):
     from .distribute import DistributionError, build_student_repo
-    try:
+    with _failing_on(DistributionError):
         build_student_repo(args.outdir, force=args.force, git=not args.no_git)
-    except DistributionError as exc:
-        return _error(exc)
     print(f"wrote the student repository to {args.outdir}")
     return 0
 
@@ -224,10 +239,8 @@ def _add_nbgrader_course(sub, common):
 
 def _run_nbgrader_course(args):
     from .nbgrader_course import write_course
-    try:
+    with _failing_on(FileExistsError):
         written = write_course(args.directory, course_id=args.course_id, force=args.force)
-    except FileExistsError as exc:
-        return _error(exc)
     _print_written(written, f"{args.directory} is up to date")
     return 0
 
@@ -285,7 +298,7 @@ def _run_fetch_data(args):
     import os
     from .data import fashion_mnist
     from .data.idx import DatasetError
-    try:
+    with _failing_on(DatasetError, code=1):
         if args.into:
             where = fashion_mnist.download_fashion_mnist(args.into)
         else:
@@ -296,7 +309,5 @@ def _run_fetch_data(args):
                           else fashion_mnist.keras_cache_dir())
                 where = fashion_mnist.download_fashion_mnist(target)
         fashion_mnist.load_fashion_mnist(where, download=False)
-    except DatasetError as exc:
-        return _error(exc, code=1)
     print(f"Fashion-MNIST: {where}")
     return 0

@@ -12,7 +12,6 @@ no course module at all, RESULTS gets a results.json saying so and the command e
 could not finish.
 """
 import shutil
-import sys
 from pathlib import Path
 
 from . import course_folder
