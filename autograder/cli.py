@@ -291,7 +291,8 @@ def _run_keras_golden(args):
 def _add_fetch_data(sub, common):
     fetch = _command(sub, common, "fetch-data", _run_fetch_data, "find Fashion-MNIST, or download it (into "
                      "Keras's cache, ~/.keras/datasets/fashion-mnist, or $NNKIT_CACHE/fashion-mnist when set)")
-    fetch.add_argument("--into", metavar="DIR", help="download into DIR (the loader looks there via $FASHION_MNIST_DIR)")
+    fetch.add_argument("--into", metavar="DIR",
+                       help="download into DIR (the loader looks there via $FASHION_MNIST_DIR)")
 
 
 def _run_fetch_data(args):
