@@ -10,10 +10,11 @@ import sys
 from pathlib import Path
 
 
-def main(jobdir):
-    """Run the :class:`autograder.job.Job` in ``jobdir``; its results go to ``job.results``."""
+def main(jobdir=None):
+    """Run the :class:`autograder.job.Job` in ``jobdir`` (default: the first command-line
+    argument); its results go to ``job.results``."""
     from autograder.job import Job
-    jobdir = Path(jobdir)
+    jobdir = Path(jobdir or sys.argv[1])
     job = Job.read(jobdir)
     sandbox_dir = Path(job.sandbox)
     results = Path(job.results)

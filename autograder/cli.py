@@ -1,59 +1,64 @@
-"""``python -m autograder``: grade a submission, grade a class, regenerate the exercises."""
+"""The kit's one command line, ``nnkit`` (or ``python -m autograder``): grade a submission or a
+class, regenerate the exercises, hand out the course (student repository, Gradescope, nbgrader),
+and the commands that those run (``gradescope-collect``, ``notebook-grade``, …).
+
+Every subcommand is a parser built by one ``_add_*`` function and a handler ``_run_*(args)``
+returning the exit code; the modules keep the work, this module only parses and reports.
+"""
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
-from . import course_folder
+from . import __version__, course_folder
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog="python -m autograder",
+    """The ``nnkit`` parser: global options, then one subcommand."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--course", metavar="DIR", default=argparse.SUPPRESS,
+                        help="the course folder (holding exercises/, reference/); default: found from the "
+                        f"working folder or ${course_folder.ENV_COURSE}")
+    parser = argparse.ArgumentParser(prog="nnkit", parents=[common],
                                      description="Grade NumPy neural-network exercises.")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    grade = sub.add_parser("grade", help="grade one submission (a folder like exercises/, or one module)")
-    grade.add_argument("path", nargs="?", default=None)
-    grade.add_argument("--json", metavar="RESULTS", help="write Gradescope's results.json here")
-    grade.add_argument("--only", metavar="EXERCISE", help="grade one exercise or module (e.g. DualLayer.backprop)")
-    grade.add_argument("--min-score", type=float, metavar="S", help="exit with code 1 below this score")
-    grade.add_argument("--public", action="store_true", help="public checks only (what students run)")
-    _limit_options(grade)
-
-    batch = sub.add_parser("grade-batch", help="grade a folder of submissions, one sub-folder per student")
-    batch.add_argument("submissions")
-    batch.add_argument("--out", required=True, help="folder for results and gradebook.csv")
-    batch.add_argument("--jobs", type=int, default=2)
-    batch.add_argument("--force", action="store_true", help="regrade students already graded")
-    batch.add_argument("--only", metavar="EXERCISE", help="grade one exercise or module")
-    _limit_options(batch)
-
-    make = sub.add_parser("make-exercises", help="regenerate exercises/ from reference/")
-    make.add_argument("--check", action="store_true", help="only report whether exercises/ is up to date")
-
-    course = sub.add_parser("nbgrader-course", help="write an nbgrader course (one notebook per chapter) to DIR")
-    course.add_argument("directory", metavar="DIR")
-    course.add_argument("--course-id", default="nnkit", help="nbgrader's course id (default: nnkit)")
-    course.add_argument("--force", action="store_true", help="overwrite files that exist and differ")
-
-    student = sub.add_parser("student-repo", help="write the students' repository (stubs, public checks, "
-                             "README, GitHub Classroom workflow; no solution, no hidden check) to OUTDIR")
-    student.add_argument("outdir", metavar="OUTDIR")
-    student.add_argument("--force", action="store_true", help="replace OUTDIR if it is not empty")
-    student.add_argument("--no-git", action="store_true", help="no git repository (default: git init, one commit)")
-
-    gradescope = sub.add_parser("gradescope", help="write Gradescope's autograder zip (setup.sh, run_autograder, "
-                                "the kit with its hidden checks)")
-    gradescope.add_argument("out", metavar="OUT.zip")
-
-    fetch = sub.add_parser("fetch-data", help="find Fashion-MNIST, or download it (into Keras's cache, "
-                           "~/.keras/datasets/fashion-mnist, or $NNKIT_CACHE/fashion-mnist when set)")
-    fetch.add_argument("--into", metavar="DIR", help="download into DIR (the loader looks there via $FASHION_MNIST_DIR)")
+    parser.add_argument("--version", action="version", version=f"nnkit {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (_add_grade, _add_grade_batch, _add_make_exercises, _add_student_repo, _add_gradescope,
+                _add_gradescope_collect, _add_gradescope_fail, _add_nbgrader_course, _add_nbgrader_extract,
+                _add_notebook_grade, _add_keras_golden, _add_fetch_data):
+        add(sub, common)
     return parser
 
 
 #: subcommands of the instructor's kit only (the student repository lacks their modules)
 INSTRUCTOR_COMMANDS = {"grade-batch": "batch", "make-exercises": "stubs", "nbgrader-course": "nbgrader_course",
-                       "student-repo": "distribute", "gradescope": "distribute"}
+                       "nbgrader-extract": "nbgrader_course", "notebook-grade": "notebook",
+                       "student-repo": "distribute", "gradescope": "distribute",
+                       "gradescope-collect": "gradescope", "gradescope-fail": "gradescope"}
+
+
+def main(argv=None):
+    """Run ``nnkit ARGV``; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    if getattr(args, "course", None):
+        course_folder.use(args.course)
+    if args.command in INSTRUCTOR_COMMANDS:
+        import importlib.util
+        if importlib.util.find_spec(f"{__package__}.{INSTRUCTOR_COMMANDS[args.command]}") is None:
+            print(f"error: `{args.command}` is a command of the instructor's kit, not of this copy", file=sys.stderr)
+            return 2
+    try:
+        return args.run(args)
+    except course_folder.CourseFolderNotFound as exc:
+        return _error(exc)
+    except CommandFailed as exc:
+        return _error(exc, exc.code)
+
+
+def _command(sub, common, name, run, summary):
+    parser = sub.add_parser(name, parents=[common], help=summary, description=summary)
+    parser.set_defaults(run=run)
+    return parser
 
 
 def _limit_options(parser):
@@ -62,56 +67,64 @@ def _limit_options(parser):
     parser.add_argument("--disk", type=float, default=1.0, help="GiB a submission may write per exercise")
 
 
-def main(argv=None):
-    args = build_parser().parse_args(argv)
-    if args.command in INSTRUCTOR_COMMANDS:
-        import importlib.util
-        if importlib.util.find_spec(f"{__package__}.{INSTRUCTOR_COMMANDS[args.command]}") is None:
-            print(f"error: `{args.command}` is a command of the instructor's kit, not of this copy", file=sys.stderr)
-            return 2
-    if args.command == "grade":
-        return _grade(args)
-    if args.command == "student-repo":
-        return _student_repo(args)
-    if args.command == "gradescope":
-        return _gradescope(args)
-    if args.command == "fetch-data":
-        return _fetch_data(args)
-    if args.command == "grade-batch":
-        from .batch import grade_batch
-        grade_batch(args.submissions, args.out, jobs=args.jobs, force=args.force, limits=_limits(args), only=args.only)
-        return 0
-    if args.command == "nbgrader-course":
-        return _nbgrader_course(args)
-    if args.command == "make-exercises":
-        from .stubs import write_exercises, stale_exercises
-        if args.check:
-            stale = stale_exercises()
-            print("exercises/ is up to date" if not stale else "out of date: " + ", ".join(stale))
-            return 1 if stale else 0
-        for path in write_exercises():
-            print(f"wrote {path}")
-        return 0
-    return 2
-
-
 def _limits(args):
     from .engine import Limits
     return Limits(timeout=args.timeout, memory=int(args.memory * 1024 ** 3), disk=int(args.disk * 1024 ** 3))
 
 
-def _grade(args):
+def _error(message, code=2):
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+class CommandFailed(Exception):
+    """A command that cannot do its work: ``error: MESSAGE`` on stderr, exit code ``code``."""
+
+    def __init__(self, message, code=2):
+        super().__init__(message)
+        self.code = code
+
+
+@contextlib.contextmanager
+def _failing_on(*errors, code=2):
+    """Turn the listed exceptions (a user's mistake, not a bug) into :class:`CommandFailed`."""
+    try:
+        yield
+    except errors as exc:
+        raise CommandFailed(str(exc), code) from exc
+
+
+def _print_written(paths, nothing):
+    for path in paths:
+        print(f"wrote {path}")
+    if not paths:
+        print(nothing)
+
+
+# --------------------------------------------------------------------------- grading
+
+def _add_grade(sub, common):
+    grade = _command(sub, common, "grade", _run_grade, "grade one submission (a folder like exercises/, "
+                     "a folder holding exercises/, or one module)")
+    grade.add_argument("path", nargs="?", default=None)
+    grade.add_argument("--json", metavar="RESULTS", help="write Gradescope's results.json here")
+    grade.add_argument("--only", metavar="EXERCISE", help="grade one exercise or module (e.g. DualLayer.backprop)")
+    grade.add_argument("--min-score", type=float, metavar="S", help="exit with code 1 below this score")
+    grade.add_argument("--public", action="store_true", help="public checks only (what students run)")
+    _limit_options(grade)
+
+
+def _run_grade(args):
     from .engine import grade
+    from .loader import NoSubmission, submission_path
     from .report import format_table, write_results
-    path = Path(args.path) if args.path else course_folder.exercises_dir()
-    if not path.exists():
-        print(f"error: {path} does not exist", file=sys.stderr)
-        return 2
+    with _failing_on(NoSubmission):
+        path = submission_path(args.path or course_folder.exercises_dir(),
+                               log=lambda line: print(line, file=sys.stderr))
     protected = [str(Path(args.json).resolve().parent)] if args.json else []
     report = grade(path, only=args.only, include_hidden=not args.public, limits=_limits(args), protected=protected)
     if not report.results:
-        print(f"error: no check matches --only {args.only!r}", file=sys.stderr)
-        return 2
+        return _error(f"no check matches --only {args.only!r}")
     print(format_table(report))
     if args.json:
         write_results(report, args.json)
@@ -121,43 +134,172 @@ def _grade(args):
     return 0
 
 
-def _nbgrader_course(args):
-    from .nbgrader_course import write_course
-    try:
-        written = write_course(args.directory, course_id=args.course_id, force=args.force)
-    except FileExistsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    for path in written:
-        print(f"wrote {path}")
-    if not written:
-        print(f"{args.directory} is up to date")
+def _add_grade_batch(sub, common):
+    batch = _command(sub, common, "grade-batch", _run_grade_batch,
+                     "grade a folder of submissions, one sub-folder per student")
+    batch.add_argument("submissions")
+    batch.add_argument("--out", required=True, help="folder for results and gradebook.csv")
+    batch.add_argument("--jobs", type=int, default=2)
+    batch.add_argument("--force", action="store_true", help="regrade students already graded")
+    batch.add_argument("--only", metavar="EXERCISE", help="grade one exercise or module")
+    _limit_options(batch)
+
+
+def _run_grade_batch(args):
+    from .batch import grade_batch
+    grade_batch(args.submissions, args.out, jobs=args.jobs, force=args.force, limits=_limits(args), only=args.only)
     return 0
 
 
-def _student_repo(args):
+def _add_make_exercises(sub, common):
+    make = _command(sub, common, "make-exercises", _run_make_exercises, "regenerate exercises/ from reference/")
+    make.add_argument("--check", action="store_true", help="only report whether exercises/ is up to date")
+
+
+def _run_make_exercises(args):
+    from .stubs import stale_exercises, write_exercises
+    if args.check:
+        stale = stale_exercises()
+        print("exercises/ is up to date" if not stale else "out of date: " + ", ".join(stale))
+        return 1 if stale else 0
+    _print_written(write_exercises(), "exercises/ is up to date")
+    return 0
+
+
+# --------------------------------------------------------------------------- handing the course out
+
+def _add_student_repo(sub, common):
+    student = _command(sub, common, "student-repo", _run_student_repo, "write the students' repository (stubs, "
+                       "public checks, README, GitHub Classroom workflow; no solution, no hidden check) to OUTDIR")
+    student.add_argument("outdir", metavar="OUTDIR")
+    student.add_argument("--force", action="store_true", help="replace OUTDIR if it is not empty")
+    student.add_argument("--no-git", action="store_true", help="no git repository (default: git init, one commit)")
+
+
+def _run_student_repo(args):
     from .distribute import DistributionError, build_student_repo
-    try:
+    with _failing_on(DistributionError):
         build_student_repo(args.outdir, force=args.force, git=not args.no_git)
-    except DistributionError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     print(f"wrote the student repository to {args.outdir}")
     return 0
 
 
-def _gradescope(args):
+def _add_gradescope(sub, common):
+    gradescope = _command(sub, common, "gradescope", _run_gradescope, "write Gradescope's autograder zip "
+                          "(setup.sh, run_autograder, the kit with its hidden checks)")
+    gradescope.add_argument("out", metavar="OUT.zip")
+
+
+def _run_gradescope(args):
     from .distribute import build_gradescope_zip
     names = build_gradescope_zip(args.out)
     print(f"wrote {args.out} ({len(names)} files): upload it as the assignment's autograder on Gradescope")
     return 0
 
 
-def _fetch_data(args):
+def _add_gradescope_collect(sub, common):
+    collect = _command(sub, common, "gradescope-collect", _run_gradescope_collect,
+                       "(run_autograder) lay a Gradescope submission out as a folder of course modules")
+    collect.add_argument("submission")
+    collect.add_argument("dest")
+    collect.add_argument("--results", required=True, help="results.json to write if nothing can be graded")
+
+
+def _run_gradescope_collect(args):
+    from .gradescope import NoModules, collect_or_fail
+    try:
+        given, missing = collect_or_fail(args.submission, args.dest, args.results)
+    except NoModules as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"graded modules: {', '.join(given)}" + (f"; not submitted (stubs): {', '.join(missing)}" if missing else ""))
+    return 0
+
+
+def _add_gradescope_fail(sub, common):
+    fail = _command(sub, common, "gradescope-fail", _run_gradescope_fail,
+                    "(run_autograder) write a results.json for a grading that could not finish")
+    fail.add_argument("results")
+    fail.add_argument("message")
+
+
+def _run_gradescope_fail(args):
+    from .gradescope import write_failure
+    write_failure(args.results, args.message)
+    return 0
+
+
+def _add_nbgrader_course(sub, common):
+    course = _command(sub, common, "nbgrader-course", _run_nbgrader_course,
+                      "write an nbgrader course (one notebook per chapter) to DIR")
+    course.add_argument("directory", metavar="DIR")
+    course.add_argument("--course-id", default="nnkit", help="nbgrader's course id (default: nnkit)")
+    course.add_argument("--force", action="store_true", help="overwrite files that exist and differ")
+
+
+def _run_nbgrader_course(args):
+    from .nbgrader_course import write_course
+    with _failing_on(FileExistsError):
+        written = write_course(args.directory, course_id=args.course_id, force=args.force)
+    _print_written(written, f"{args.directory} is up to date")
+    return 0
+
+
+def _add_nbgrader_extract(sub, common):
+    extract = _command(sub, common, "nbgrader-extract", _run_nbgrader_extract,
+                       "write a submitted notebook's modules as a folder to grade (kit stubs for the others)")
+    extract.add_argument("notebook", metavar="NOTEBOOK")
+    extract.add_argument("folder", metavar="FOLDER")
+
+
+def _run_nbgrader_extract(args):
+    from .nbgrader_course import extract_submission
+    folder = extract_submission(args.notebook, args.folder)
+    print(f"wrote the modules of {args.notebook} to {folder}; grade them with: nnkit grade {folder}")
+    return 0
+
+
+def _add_notebook_grade(sub, common):
+    grade = _command(sub, common, "notebook-grade", _run_notebook_grade,
+                     "(a notebook's test cell) grade FOLDER on the listed checks, write RESULT.json")
+    grade.add_argument("folder", metavar="FOLDER")
+    grade.add_argument("result", metavar="RESULT.json")
+    grade.add_argument("check_ids", nargs="+", metavar="CHECK_ID")
+
+
+def _run_notebook_grade(args):
+    from .notebook import grade_to_file
+    grade_to_file(args.folder, args.result, args.check_ids)
+    return 0
+
+
+# --------------------------------------------------------------------------- data
+
+def _add_keras_golden(sub, common):
+    golden = _command(sub, common, "keras-golden", _run_keras_golden,
+                      "record Keras's results for the agreement checks (needs the [keras] extra)")
+    golden.add_argument("--out", metavar="DIR", help="folder to write (default: autograder/golden/)")
+    golden.add_argument("--check", action="store_true",
+                        help="record into a temporary folder and compare with --out; write nothing")
+
+
+def _run_keras_golden(args):
+    from .keras_golden import regenerate
+    return regenerate(args.out, check=args.check)
+
+
+def _add_fetch_data(sub, common):
+    fetch = _command(sub, common, "fetch-data", _run_fetch_data, "find Fashion-MNIST, or download it (into "
+                     "Keras's cache, ~/.keras/datasets/fashion-mnist, or $NNKIT_CACHE/fashion-mnist when set)")
+    fetch.add_argument("--into", metavar="DIR",
+                       help="download into DIR (the loader looks there via $FASHION_MNIST_DIR)")
+
+
+def _run_fetch_data(args):
     import os
     from .data import fashion_mnist
     from .data.idx import DatasetError
-    try:
+    with _failing_on(DatasetError, code=1):
         if args.into:
             where = fashion_mnist.download_fashion_mnist(args.into)
         else:
@@ -168,8 +310,5 @@ def _fetch_data(args):
                           else fashion_mnist.keras_cache_dir())
                 where = fashion_mnist.download_fashion_mnist(target)
         fashion_mnist.load_fashion_mnist(where, download=False)
-    except DatasetError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
     print(f"Fashion-MNIST: {where}")
     return 0

@@ -1,19 +1,17 @@
-"""Gradescope's side of the kit, run by ``run_autograder`` (``python -m autograder gradescope``
+"""Gradescope's side of the kit, run by ``run_autograder`` (``nnkit gradescope OUT.zip``
 builds the autograder zip).
 
-``python -m autograder.gradescope collect SUBMISSION FOLDER --results RESULTS`` lays a submission
+``nnkit gradescope-collect SUBMISSION FOLDER --results RESULTS`` lays a submission
 out as a folder like ``exercises/``: Gradescope puts what the student uploaded in
 ``/autograder/submission``, either the module files at the top or a folder of them (their copy of
 the student repository, ``exercises/`` inside). The folder holding the most course modules is
 taken; modules it lacks are the kit's stubs (graded "not implemented yet"). If the submission holds
 no course module at all, RESULTS gets a results.json saying so and the command exits with 1.
 
-``python -m autograder.gradescope fail RESULTS MESSAGE`` writes a results.json for a grading that
+``nnkit gradescope-fail RESULTS MESSAGE`` writes a results.json for a grading that
 could not finish.
 """
-import argparse
 import shutil
-import sys
 from pathlib import Path
 
 from . import course_folder
@@ -88,31 +86,17 @@ def failure_results(message):
             "stdout_visibility": "hidden", "tests": []}
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder.gradescope")
-    sub = parser.add_subparsers(dest="command", required=True)
-    collect_parser = sub.add_parser("collect", help="lay a submission out as a folder of course modules")
-    collect_parser.add_argument("submission")
-    collect_parser.add_argument("dest")
-    collect_parser.add_argument("--results", required=True, help="results.json to write if nothing can be graded")
-    fail_parser = sub.add_parser("fail", help="write a results.json for a grading that could not finish")
-    fail_parser.add_argument("results")
-    fail_parser.add_argument("message")
-    args = parser.parse_args(argv)
-    if args.command == "fail":
-        write_results_json(args.results, failure_results(args.message))
-        return 0
+def collect_or_fail(submission, dest, results):
+    """:func:`collect`; if the submission holds no course module, write a results.json saying so
+    into ``results`` and re-raise :class:`NoModules`. Returns (modules given, modules missing)."""
     try:
-        given = collect(args.submission, args.dest)
+        given = collect(submission, dest)
     except NoModules as exc:
-        write_results_json(args.results, failure_results(
-            f"Nothing to grade: {exc}. Upload your module files (or your exercises/ folder)."))
-        print(exc, file=sys.stderr)
-        return 1
-    missing = [m for m in MODULES if m not in given]
-    print(f"graded modules: {', '.join(given)}" + (f"; not submitted (stubs): {', '.join(missing)}" if missing else ""))
-    return 0
+        write_failure(results, f"Nothing to grade: {exc}. Upload your module files (or your exercises/ folder).")
+        raise
+    return given, [module for module in MODULES if module not in given]
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def write_failure(results, message):
+    """Write a results.json for a grading that could not finish."""
+    write_results_json(results, failure_results(message))

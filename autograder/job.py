@@ -19,7 +19,7 @@ CHILD_FLAGS = ("-s", "-P") if sys.version_info >= (3, 11) else ("-s",)
 #: environment variables a grading process keeps from the grader's (the data sets' locations);
 #: everything else is dropped
 KEPT_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "KERAS_HOME", "FASHION_MNIST_DIR",
-                    "NNKIT_CACHE", "XDG_CACHE_HOME", "TF_CPP_MIN_LOG_LEVEL")
+                    "NNKIT_CACHE", "XDG_CACHE_HOME", "TF_CPP_MIN_LOG_LEVEL", "NNKIT_COURSE")
 #: of those, the ones an isolated child keeps (its temporary files and caches stay in its sandbox)
 CHILD_ENVIRONMENT = ("PATH", "HOME", "LANG", "KERAS_HOME", "FASHION_MNIST_DIR", "NNKIT_CACHE",
                      "TF_CPP_MIN_LOG_LEVEL")
@@ -72,13 +72,21 @@ class Job:
                    requires=tuple(data["requires"]), trials=tuple(Trial(**trial) for trial in data["trials"]))
 
 
+def kit_command(flags, entry, *args):
+    """A command line running this kit's ``entry`` (``"module:function"``, called with no
+    arguments; it reads ``sys.argv[1:]``) in this interpreter with ``flags``, importing the kit
+    from ``course_folder.IMPORT_ROOT`` first, whatever else is installed."""
+    from .course_folder import IMPORT_ROOT
+    module, function = entry.split(":")
+    bootstrap = (f"import sys; sys.path[:] = [{str(IMPORT_ROOT)!r}] + [p for p in sys.path if p]; "
+                 f"from {module} import {function}; sys.exit({function}())")
+    return [sys.executable, *flags, "-c", bootstrap, *map(str, args)]
+
+
 def child_command(jobdir):
     """The command line of an isolated child running the job in ``jobdir``: this interpreter
     with CHILD_FLAGS, importing the kit from ``course_folder.IMPORT_ROOT`` only."""
-    from .course_folder import IMPORT_ROOT
-    bootstrap = (f"import sys; sys.path[:] = [{str(IMPORT_ROOT)!r}] + [p for p in sys.path if p]; "
-                 "from autograder.child import main; main(sys.argv[1])")
-    return [sys.executable, *CHILD_FLAGS, "-c", bootstrap, str(jobdir)]
+    return kit_command(CHILD_FLAGS, "autograder.child:main", jobdir)
 
 
 def child_environment(extra=None, kept=KEPT_ENVIRONMENT):

@@ -15,8 +15,8 @@ saves them with the inputs under ``autograder/golden/``:
 
 Regenerate (needs the ``[keras]`` extra)::
 
-    python -m autograder.keras_golden            # record and write autograder/golden/
-    python -m autograder.keras_golden --check    # record and compare with the files, write nothing
+    nnkit keras-golden            # record and write autograder/golden/ (or python -m autograder keras-golden)
+    nnkit keras-golden --check    # record and compare with the files, write nothing
 
 ``expected()`` is what the checks use: the golden files if they are intact (their recorded inputs are
 then the checks' inputs); otherwise a fresh recording by live Keras in a separate process
@@ -42,7 +42,6 @@ With those constants rounded to float32, the formulas reproduce Keras's trajecto
 (0 difference on every case); the float64 formulas differ by the amounts in ``keras_golden.json``
 (``measured``), which set the checks' tolerances.
 """
-import argparse
 import hashlib
 import json
 import os
@@ -330,7 +329,7 @@ def write(optimizers, network, folder=GOLDEN_DIR, info=None):
         "format": FORMAT,
         "recorded": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "versions": (info or {}).get("versions") or versions(),
-        "how": "python -m autograder.keras_golden (autograder/keras_golden.py documents the settings)",
+        "how": "nnkit keras-golden (autograder/keras_golden.py documents the settings)",
         "inputs": {"steps": STEPS, "optimizers": {name: {"keras": cls, "settings": list(settings)}
                                                   for name, (cls, settings) in OPTIMIZERS.items()},
                    "cases": [{"label": label, "settings": s, "gradient_scale": scale}
@@ -476,7 +475,7 @@ def record_live(timeout=LIVE_TIMEOUT):
         root = str(Path(__file__).resolve().parent.parent)
         env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
         try:
-            done = subprocess.run([sys.executable, "-m", "autograder.keras_golden", "--out", folder],
+            done = subprocess.run([sys.executable, "-m", "autograder", "keras-golden", "--out", folder],
                                   stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout, env=env)
         except subprocess.TimeoutExpired:
             raise GoldenError(f"live Keras did not finish within {timeout} s") from None
@@ -526,36 +525,35 @@ def compare(fresh, golden):
     return result
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder.keras_golden",
-                                     description="Record Keras's results for the agreement checks.")
-    parser.add_argument("--out", default=str(GOLDEN_DIR), help=f"folder to write (default {GOLDEN_DIR})")
-    parser.add_argument("--check", action="store_true",
-                        help="record into a temporary folder and compare with --out; write nothing")
-    args = parser.parse_args(argv)
+def regenerate(out=None, check=False, log=print):
+    """Record Keras's results; with ``check``, compare them with the files in ``out`` and write
+    nothing, else write them into ``out`` (default :data:`GOLDEN_DIR`). Prints a JSON summary
+    (``nnkit keras-golden [--check] [--out DIR]``)."""
+    out = str(out or GOLDEN_DIR)
     optimizers, network = record()
-    if args.out == str(GOLDEN_DIR):
+    if out == str(GOLDEN_DIR):
         # only ever from the inputs defined here (record() uses them); say so if the old files differ
         try:
-            previous = load(args.out)
+            previous = load(out)
             changed = inputs_differ(previous)
             if changed:
                 print(f"note: the inputs changed since the last recording (first: {changed})", file=sys.stderr)
         except GoldenError:
             pass
-    if args.check:
+    if check:
         with tempfile.TemporaryDirectory() as folder:
             write(optimizers, network, folder)
             fresh = load(folder, source="live Keras")
-        golden = load(args.out)
-        print(json.dumps({"recorded with": golden.manifest["versions"], "now": fresh.manifest["versions"],
-                          "first input that changed": inputs_differ(golden),
-                          "largest difference": compare(fresh, golden)}, indent=1))
+        golden = load(out)
+        log(json.dumps({"recorded with": golden.manifest["versions"], "now": fresh.manifest["versions"],
+                        "first input that changed": inputs_differ(golden),
+                        "largest difference": compare(fresh, golden)}, indent=1))
         return 0
-    manifest = write(optimizers, network, args.out)
-    print(json.dumps({"wrote": args.out, "versions": manifest["versions"], "measured": manifest["measured"]}, indent=1))
+    manifest = write(optimizers, network, out)
+    log(json.dumps({"wrote": out, "versions": manifest["versions"], "measured": manifest["measured"]}, indent=1))
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # checks/keras_agreement.py's messages still name this command
+    from .cli import main
+    sys.exit(main(["keras-golden", *sys.argv[1:]]))

@@ -86,3 +86,32 @@ def submitted_modules(path):
     if path.is_file():
         return (module_name_of(path),)
     return MODULES
+
+
+class NoSubmission(LookupError):
+    """A path to grade that holds no course module: says where they are expected."""
+
+
+def holds_course_modules(folder):
+    """True when ``folder`` holds at least one course module (``single_layer.py``, …)."""
+    return any((Path(folder) / f"{module}.py").is_file() for module in MODULES)
+
+
+def submission_path(path, log=None):
+    """What to grade for ``path``: a module file as is; a folder holding course modules as is; a
+    folder whose ``exercises/`` holds them (a clone of the student repository, the course folder)
+    becomes that ``exercises/``, said in one line through ``log``. Raises :class:`NoSubmission`
+    for a path that does not exist or a folder with neither."""
+    path = Path(path)
+    if not path.exists():
+        raise NoSubmission(f"{path} does not exist")
+    if path.is_file() or holds_course_modules(path):
+        return path
+    inner = path / "exercises"
+    if holds_course_modules(inner):
+        if log is not None:
+            log(f"grading {inner}: the course modules of {path} are in its exercises/ folder")
+        return inner
+    names = ", ".join(f"{module}.py" for module in MODULES)
+    raise NoSubmission(f"{path} holds no course module, nor does {inner}: a submission is a folder holding "
+                       f"the course modules ({names}), a folder whose exercises/ holds them, or one module file")

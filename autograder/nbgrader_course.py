@@ -18,12 +18,11 @@ total, to the CLI's. The chapter of a check is the chapter that teaches its exer
 check (``convergence.*``), whose exercise has no code of its own, belongs to the latest chapter
 teaching one of the exercises it depends on.
 
-``python -m autograder.nbgrader_course extract NOTEBOOK FOLDER`` writes a notebook's modules as a
+``nnkit nbgrader-extract NOTEBOOK FOLDER`` writes a notebook's modules as a
 submission folder (the kit's stubs for the rest), to grade it with ``python -m autograder grade``.
 """
 import ast
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -337,31 +336,11 @@ before you submit. This assignment is worth {total} points{f', {hidden} of them 
     return notebook
 
 
-CONFIG = '''\
-# nbgrader configuration of the nnkit course, written by `python -m autograder nbgrader-course`.
-# Run every nbgrader command from this folder; notebooks are regenerated from the kit's reference/.
-c = get_config()  # noqa: F821
-
-c.CourseDirectory.course_id = {course_id!r}
-
-# Every test cell runs the kit's isolated grader in a separate process; the Keras and
-# Fashion-MNIST cells take tens of seconds (the grader limits each exercise to 60 s).
-c.Execute.timeout = 900
-
-# A test cell a student edited is restored from nbgrader's checksums; one a student deleted is
-# put back too.
-c.OverwriteCells.add_missing_cells = True
-
-# For nbgrader release_assignment / fetch_assignment / submit / collect, the exchange folder
-# (on JupyterHub the default /srv/nbgrader/exchange, created world-writable by the admin):
-# c.Exchange.root = "/srv/nbgrader/exchange"
-'''
-
-
 def course_files(course_id=COURSE_ID):
     """{relative path: text} of the whole course directory."""
     import nbformat
-    files = {"nbgrader_config.py": CONFIG.format(course_id=course_id)}
+    from .templates import render
+    files = {"nbgrader_config.py": render("nbgrader_config.py.j2", course_id=course_id)}
     for index, chapter in enumerate(CHAPTERS):
         files[f"source/{chapter.name}/{chapter.name}.ipynb"] = nbformat.writes(build_notebook(index)) + "\n"
     return files
@@ -410,17 +389,3 @@ def extract_submission(notebook, folder):
     """Write a notebook's modules as a submission folder (kit stubs for the others)."""
     from .notebook import write_submission
     return write_submission(folder, notebook_sources(notebook))
-
-
-def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 3 or argv[0] != "extract":
-        print("usage: python -m autograder.nbgrader_course extract NOTEBOOK FOLDER", file=sys.stderr)
-        return 2
-    folder = extract_submission(argv[1], argv[2])
-    print(f"wrote the modules of {argv[1]} to {folder}; grade them with: python -m autograder grade {folder}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

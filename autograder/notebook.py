@@ -7,7 +7,7 @@ Kernel side, loaded by the notebook's first cell (``%load_ext autograder.noteboo
   is kept for grading, and the module is imported in the kernel (beside the kit's stubs of the
   modules the notebook does not hold) so its classes can be tried out in later cells.
 * ``grade(check_ids)`` — called by the notebook's test cells. It hands the *text* of the module
-  cells to a fresh grader process (``python -I -m autograder.notebook``), which grades it with
+  cells to a fresh grader process (``nnkit notebook-grade``, run with ``python -I``, :func:`autograder.job.kit_command`), which grades it with
   the isolated engine exactly as ``python -m autograder grade`` would: the student's code runs in
   sandboxed children, every comparison in that grader process. Nothing the kernel holds (numpy,
   the checks, the engine, objects the student defined) takes part in the verdict, so patching
@@ -15,8 +15,9 @@ Kernel side, loaded by the notebook's first cell (``%load_ext autograder.noteboo
   every listed check passed (nbgrader: full credit) or the points earned (nbgrader: partial
   credit), or raises :class:`NoPoints` when none was earned (nbgrader: no credit).
 
-Grader side: ``python -I -m autograder.notebook FOLDER RESULT.json CHECK_ID...`` grades the
-folder, writes the listed checks' points and the table to RESULT.json.
+Grader side: ``nnkit notebook-grade FOLDER RESULT.json CHECK_ID...`` (started by
+:func:`autograder.job.kit_command` with ``python -I``) grades the folder, writes the listed checks' points and the table to
+RESULT.json (:func:`grade_to_file`).
 """
 import json
 import shutil
@@ -28,7 +29,7 @@ from pathlib import Path
 from . import course_folder
 from .course import MODULES
 from .files import atomic_write
-from .job import child_environment
+from .job import child_environment, kit_command
 
 #: the name the notebook's modules are imported under in the kernel
 PACKAGE = "nnkit_notebook"
@@ -121,10 +122,10 @@ def grade(checks, sources=None, timeout=GRADE_TIMEOUT):
     try:
         folder = write_submission(work / "submission", sources)
         result_file = work / "result.json"
-        env = child_environment()  # the data sets' locations, as the engine's children
-        # -I: no PYTHONPATH, no user site-packages, no current folder on sys.path
+        env = child_environment()  # the data sets' locations and the course folder
+        # -I: no PYTHONPATH, no user site-packages, no current folder on sys.path; this kit first
         process = subprocess.run(
-            [sys.executable, "-I", "-m", "autograder.notebook", str(folder), str(result_file), *check_ids],
+            kit_command(["-I"], "autograder.cli:main", "notebook-grade", folder, result_file, *check_ids),
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=work, env=env,
             timeout=timeout)
         if process.returncode != 0 or not result_file.exists():
@@ -198,16 +199,8 @@ def grade_folder(folder, check_ids):
                                          "status": result.verdict.status} for result in kept.results}}
 
 
-def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) < 3:
-        print("usage: python -I -m autograder.notebook FOLDER RESULT.json CHECK_ID...", file=sys.stderr)
-        return 2
-    folder, result_file, *check_ids = argv
+def grade_to_file(folder, result_file, check_ids):
+    """:func:`grade_folder`, written atomically as JSON to ``result_file`` (the grader process)."""
     result = grade_folder(folder, check_ids)
     atomic_write(result_file, json.dumps(result))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return result

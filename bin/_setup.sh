@@ -2,14 +2,13 @@
 # Installs what a fresh Debian/Ubuntu machine lacks, then a virtual environment in .venv.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-SUDO=""
-if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+source bin/_as_root.sh
 need_apt=()
 python3 -c "import venv, ensurepip" 2>/dev/null || need_apt+=(python3-venv python3-pip)
 [ -d /usr/share/datasets/fashion-mnist ] || need_apt+=(dataset-fashion-mnist)
 if [ ${#need_apt[@]} -gt 0 ] && command -v apt-get >/dev/null; then
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 VENV="${NNKIT_VENV:-.venv}"
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"

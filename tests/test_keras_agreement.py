@@ -1,5 +1,5 @@
 """The agreement checks with Keras (autograder/checks/keras_agreement.py) and their golden files
-(autograder/golden/, written by ``python -m autograder.keras_golden``).
+(autograder/golden/, written by ``nnkit keras-golden``).
 
 Without TensorFlow: the golden files are intact and recorded from the checks' inputs; the
 reference's formulas agree with them within the documented tolerances (with a margin), the course
@@ -62,7 +62,7 @@ def worst_error(golden, name, trajectory):
 # --------------------------------------------------------------------------- the golden files
 
 def test_golden_files_are_intact_and_from_the_checks_inputs(golden):
-    assert G.inputs_differ(golden) is None, "the inputs changed: regenerate with python -m autograder.keras_golden"
+    assert G.inputs_differ(golden) is None, "the inputs changed: regenerate with nnkit keras-golden"
     manifest = golden.manifest
     assert {"keras", "tensorflow", "numpy", "python"} <= set(manifest["versions"])
     assert manifest["inputs"]["steps"] == G.STEPS >= 10
@@ -268,7 +268,7 @@ def fresh_recording(tmp_path_factory):
     pytest.importorskip("tensorflow")
     pytest.importorskip("keras")
     folder = tmp_path_factory.mktemp("keras-golden")
-    done = subprocess.run([sys.executable, "-m", "autograder.keras_golden", "--out", str(folder)], cwd=KIT,
+    done = subprocess.run([sys.executable, "-m", "autograder", "keras-golden", "--out", str(folder)], cwd=KIT,
                           capture_output=True, text=True, timeout=G.LIVE_TIMEOUT)
     assert done.returncode == 0, done.stderr[-2000:]
     return G.load(folder, source="live Keras")
@@ -277,7 +277,7 @@ def fresh_recording(tmp_path_factory):
 @pytest.mark.slow
 def test_live_keras_reproduces_the_golden_files(fresh_recording, golden):
     """Regenerates the recording and fails if Keras drifted beyond the checks' tolerances (on the
-    same versions the two agree exactly). To accept a new Keras: python -m autograder.keras_golden."""
+    same versions the two agree exactly). To accept a new Keras: nnkit keras-golden."""
     drift = G.compare(fresh_recording, golden)
     versions = (golden.manifest["versions"], fresh_recording.manifest["versions"])
     for name in G.OPTIMIZERS:

@@ -6,9 +6,14 @@ set -euo pipefail
 ROOT="${GRADESCOPE_ROOT:-/autograder}"
 SOURCE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 EXTRAS="${NNKIT_EXTRAS-[keras]}"
+# apt-get as root: directly when root (Gradescope), through sudo when not root and sudo is present
+as_root() {
+  if [ "$(id -u)" = "0" ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else echo "error: '$*' needs root, and sudo is not installed: run setup.sh as root" >&2; return 1; fi
+}
 if ! python3 -c "import venv, ensurepip" 2>/dev/null; then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv python3-pip >/dev/null
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv python3-pip >/dev/null
 fi
 [ -x "$ROOT/venv/bin/python" ] || python3 -m venv "$ROOT/venv"
 "$ROOT/venv/bin/python" -m pip install -q --upgrade pip
