@@ -55,9 +55,14 @@ def main(argv=None):
         return _error(exc, exc.code)
 
 
-def _command(sub, common, name, run, summary):
+def _command(sub, common, name, run, summary, *positionals):
+    """The subcommand ``name`` (run by ``run(args)``) with the common options and ``positionals``
+    (``"dest"`` or ``"dest:METAVAR"``)."""
     parser = sub.add_parser(name, parents=[common], help=summary, description=summary)
     parser.set_defaults(run=run)
+    for positional in positionals:
+        dest, _, metavar = positional.partition(":")
+        parser.add_argument(dest, metavar=metavar or None)
     return parser
 
 
@@ -65,6 +70,10 @@ def _limit_options(parser):
     parser.add_argument("--timeout", type=float, default=60.0, help="wall-clock seconds per exercise")
     parser.add_argument("--memory", type=float, default=4.0, help="GiB of memory per exercise")
     parser.add_argument("--disk", type=float, default=1.0, help="GiB a submission may write per exercise")
+
+
+def _force_option(parser, meaning):
+    parser.add_argument("--force", action="store_true", help=meaning)
 
 
 def _limits(args):
@@ -140,7 +149,7 @@ def _add_grade_batch(sub, common):
     batch.add_argument("submissions")
     batch.add_argument("--out", required=True, help="folder for results and gradebook.csv")
     batch.add_argument("--jobs", type=int, default=2)
-    batch.add_argument("--force", action="store_true", help="regrade students already graded")
+    _force_option(batch, "regrade students already graded")
     batch.add_argument("--only", metavar="EXERCISE", help="grade one exercise or module")
     _limit_options(batch)
 
@@ -172,7 +181,7 @@ def _add_student_repo(sub, common):
     student = _command(sub, common, "student-repo", _run_student_repo, "write the students' repository (stubs, "
                        "public checks, README, GitHub Classroom workflow; no solution, no hidden check) to OUTDIR")
     student.add_argument("outdir", metavar="OUTDIR")
-    student.add_argument("--force", action="store_true", help="replace OUTDIR if it is not empty")
+    _force_option(student, "replace OUTDIR if it is not empty")
     student.add_argument("--no-git", action="store_true", help="no git repository (default: git init, one commit)")
 
 
@@ -192,40 +201,8 @@ def _add_gradescope(sub, common):
 
 def _run_gradescope(args):
     from .distribute import build_gradescope_zip
-    names = build_gradescope_zip(args.out)
-    print(f"wrote {args.out} ({len(names)} files): upload it as the assignment's autograder on Gradescope")
-    return 0
-
-
-def _add_gradescope_collect(sub, common):
-    collect = _command(sub, common, "gradescope-collect", _run_gradescope_collect,
-                       "(run_autograder) lay a Gradescope submission out as a folder of course modules")
-    collect.add_argument("submission")
-    collect.add_argument("dest")
-    collect.add_argument("--results", required=True, help="results.json to write if nothing can be graded")
-
-
-def _run_gradescope_collect(args):
-    from .gradescope import NoModules, collect_or_fail
-    try:
-        given, missing = collect_or_fail(args.submission, args.dest, args.results)
-    except NoModules as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    print(f"graded modules: {', '.join(given)}" + (f"; not submitted (stubs): {', '.join(missing)}" if missing else ""))
-    return 0
-
-
-def _add_gradescope_fail(sub, common):
-    fail = _command(sub, common, "gradescope-fail", _run_gradescope_fail,
-                    "(run_autograder) write a results.json for a grading that could not finish")
-    fail.add_argument("results")
-    fail.add_argument("message")
-
-
-def _run_gradescope_fail(args):
-    from .gradescope import write_failure
-    write_failure(args.results, args.message)
+    count = len(build_gradescope_zip(args.out))
+    print(f"wrote {args.out} ({count} files): upload it as the assignment's autograder on Gradescope")
     return 0
 
 
@@ -234,7 +211,7 @@ def _add_nbgrader_course(sub, common):
                       "write an nbgrader course (one notebook per chapter) to DIR")
     course.add_argument("directory", metavar="DIR")
     course.add_argument("--course-id", default="nnkit", help="nbgrader's course id (default: nnkit)")
-    course.add_argument("--force", action="store_true", help="overwrite files that exist and differ")
+    _force_option(course, "overwrite files that exist and differ")
 
 
 def _run_nbgrader_course(args):
@@ -246,30 +223,15 @@ def _run_nbgrader_course(args):
 
 
 def _add_nbgrader_extract(sub, common):
-    extract = _command(sub, common, "nbgrader-extract", _run_nbgrader_extract,
-                       "write a submitted notebook's modules as a folder to grade (kit stubs for the others)")
-    extract.add_argument("notebook", metavar="NOTEBOOK")
-    extract.add_argument("folder", metavar="FOLDER")
+    _command(sub, common, "nbgrader-extract", _run_nbgrader_extract,
+             "write a submitted notebook's modules as a folder to grade (kit stubs for the others)",
+             "notebook:NOTEBOOK", "folder:FOLDER")
 
 
 def _run_nbgrader_extract(args):
     from .nbgrader_course import extract_submission
     folder = extract_submission(args.notebook, args.folder)
     print(f"wrote the modules of {args.notebook} to {folder}; grade them with: nnkit grade {folder}")
-    return 0
-
-
-def _add_notebook_grade(sub, common):
-    grade = _command(sub, common, "notebook-grade", _run_notebook_grade,
-                     "(a notebook's test cell) grade FOLDER on the listed checks, write RESULT.json")
-    grade.add_argument("folder", metavar="FOLDER")
-    grade.add_argument("result", metavar="RESULT.json")
-    grade.add_argument("check_ids", nargs="+", metavar="CHECK_ID")
-
-
-def _run_notebook_grade(args):
-    from .notebook import grade_to_file
-    grade_to_file(args.folder, args.result, args.check_ids)
     return 0
 
 
@@ -311,4 +273,49 @@ def _run_fetch_data(args):
                 where = fashion_mnist.download_fashion_mnist(target)
         fashion_mnist.load_fashion_mnist(where, download=False)
     print(f"Fashion-MNIST: {where}")
+    return 0
+
+
+# --------------------------------------------------------------------------- run by the kit's own scripts
+# (Gradescope's run_autograder, the notebooks' test cells)
+
+def _add_gradescope_collect(sub, common):
+    collect = _command(sub, common, "gradescope-collect", _run_gradescope_collect,
+                       "(run_autograder) lay a Gradescope submission out as a folder of course modules",
+                       "submission", "dest")
+    collect.add_argument("--results", required=True, help="results.json to write if nothing can be graded")
+
+
+def _run_gradescope_collect(args):
+    from .gradescope import NoModules, collect_or_fail
+    try:
+        given, missing = collect_or_fail(args.submission, args.dest, args.results)
+    except NoModules as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"graded modules: {', '.join(given)}" + (f"; not submitted (stubs): {', '.join(missing)}" if missing else ""))
+    return 0
+
+
+def _add_gradescope_fail(sub, common):
+    _command(sub, common, "gradescope-fail", _run_gradescope_fail,
+             "(run_autograder) write a results.json for a grading that could not finish", "results", "message")
+
+
+def _run_gradescope_fail(args):
+    from .gradescope import write_failure
+    write_failure(args.results, args.message)
+    return 0
+
+
+def _add_notebook_grade(sub, common):
+    grade = _command(sub, common, "notebook-grade", _run_notebook_grade,
+                     "(a notebook's test cell) grade FOLDER on the listed checks, write RESULT.json",
+                     "folder:FOLDER", "result:RESULT.json")
+    grade.add_argument("check_ids", nargs="+", metavar="CHECK_ID")
+
+
+def _run_notebook_grade(args):
+    from .notebook import grade_to_file
+    grade_to_file(args.folder, args.result, args.check_ids)
     return 0

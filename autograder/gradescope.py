@@ -11,11 +11,10 @@ no course module at all, RESULTS gets a results.json saying so and the command e
 ``nnkit gradescope-fail RESULTS MESSAGE`` writes a results.json for a grading that
 could not finish.
 """
-import shutil
 from pathlib import Path
 
-from . import course_folder
 from .course import MODULES
+from .loader import lay_out, read_module
 from .report import write_results_json
 
 #: larger files are not copied (a course module is a few kB)
@@ -61,22 +60,16 @@ def modules_folder(submission):
 
 
 def collect(submission, dest):
-    """Write the submission as a module folder into ``dest``; returns the course modules it gave."""
-    dest = Path(dest)
-    dest.mkdir(parents=True, exist_ok=True)
-    for module in MODULES:
-        stub = course_folder.exercises_dir() / f"{module}.py"
-        if stub.is_file():
-            shutil.copyfile(stub, dest / stub.name)
+    """Write the submission as a module folder into ``dest`` (its .py files by content, the kit's
+    stubs for the course modules it lacks); returns the course modules it gave."""
     folder = modules_folder(submission)
-    given = []
+    given = {}
     for path in sorted(folder.glob("*.py")):
         if (not _regular(path) or path.name.startswith("test_") or path.name in ("conftest.py", "__init__.py")
                 or path.stat().st_size > MAX_FILE_BYTES):
             continue
-        shutil.copyfile(path, dest / path.name)
-        if path.stem in MODULES:
-            given.append(path.stem)
+        given[path.stem] = read_module(path, MAX_FILE_BYTES)
+    lay_out(dest, given)
     return [module for module in MODULES if module in given]
 
 

@@ -552,8 +552,3 @@ def regenerate(out=None, check=False, log=print):
     manifest = write(optimizers, network, out)
     log(json.dumps({"wrote": out, "versions": manifest["versions"], "measured": manifest["measured"]}, indent=1))
     return 0
-
-
-if __name__ == "__main__":  # checks/keras_agreement.py's messages still name this command
-    from .cli import main
-    sys.exit(main(["keras-golden", *sys.argv[1:]]))

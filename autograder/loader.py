@@ -5,6 +5,7 @@ always imported as a package under a private name; its own ``__init__.py`` is ig
 """
 import atexit
 import importlib
+import os
 import shutil
 import sys
 import tempfile
@@ -59,16 +60,39 @@ def load_submission(path, package_name=None):
 
 def single_module_folder(module_file, workdir=None):
     """Copy one student module beside the kit's stubs of the other modules; return the folder."""
-    module_file = Path(module_file)
     if workdir is None:
         workdir = tempfile.mkdtemp(prefix="nnkit-single-")
         atexit.register(shutil.rmtree, workdir, ignore_errors=True)
-    folder = Path(workdir)
+    return lay_out(workdir, {module_name_of(module_file): read_module(module_file)})
+
+
+def read_module(path, limit=None):
+    """The bytes of a submitted file, read by content: a symbolic link is refused (O_NOFOLLOW),
+    not followed, and a file larger than ``limit`` bytes raises ValueError."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    with os.fdopen(os.open(path, flags), "rb") as handle:
+        data = handle.read(-1 if limit is None else limit + 1)
+    if limit is not None and len(data) > limit:
+        raise ValueError(f"{path} is larger than {limit} bytes")
+    return data
+
+
+def lay_out(folder, given):
+    """Lay a submission out in ``folder`` like exercises/: ``given`` ({module name: source text or
+    bytes}, course modules and helper modules alike) written as ``NAME.py``, and the course's stub
+    of every course module not given. Returns the folder."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     for name in MODULES:
         stub = course_folder.exercises_dir() / f"{name}.py"
-        if stub.exists():
+        if name not in given and stub.is_file():
             shutil.copyfile(stub, folder / stub.name)
-    shutil.copyfile(module_file, folder / f"{module_name_of(module_file)}.py")
+    for name, source in given.items():
+        target = folder / f"{name}.py"
+        if isinstance(source, str):
+            target.write_text(source, encoding="utf-8")
+        else:
+            target.write_bytes(source)
     return folder
 
 

@@ -26,10 +26,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import course_folder
 from .course import MODULES
 from .files import atomic_write
 from .job import child_environment, kit_command
+from .loader import lay_out
 
 #: the name the notebook's modules are imported under in the kernel
 PACKAGE = "nnkit_notebook"
@@ -97,15 +97,7 @@ def _kernel_folder():
 def write_submission(folder, sources):
     """Lay out a submission folder like exercises/: the kit's stub of every course module, replaced
     by the given {module: source} texts. Returns the folder."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in MODULES:
-        target = folder / f"{name}.py"
-        if name in sources:
-            target.write_text(sources[name], encoding="utf-8")
-        elif (course_folder.exercises_dir() / target.name).exists():
-            shutil.copyfile(course_folder.exercises_dir() / target.name, target)
-    return folder
+    return lay_out(folder, sources)
 
 
 def grade(checks, sources=None, timeout=GRADE_TIMEOUT):

@@ -20,7 +20,6 @@ Resource limits (memory, CPU time, file size) are set by the parent before exec.
 import os
 import stat
 import sys
-from pathlib import Path
 
 BLOCKED_EVENTS = {
     "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty", "os.kill",

@@ -15,7 +15,7 @@ multiclass.py, and the hidden chapter check in hidden/keras_model.py).
   check trains 3 epochs (0.7698–0.7827 over 8 seeds) and asks for 0.75 (numbers at CHAPTER_EPOCHS).
 
 The grader never runs Keras for the first two: Keras's answers were recorded once by
-``python -m autograder.keras_golden`` into ``autograder/golden/`` (inputs, versions, trajectories;
+``nnkit keras-golden`` into ``autograder/golden/`` (inputs, versions, trajectories;
 ``tests/test_keras_agreement.py`` re-records them when TensorFlow is installed and fails if they
 drift). If those files are unusable, they are recorded afresh by live Keras in a separate process;
 if TensorFlow is missing too, the check reports *skipped* with the reason, never a pass.
@@ -88,7 +88,7 @@ def _golden_for(cases, recorded):
     for case, stored in zip(cases, recorded(golden)):
         if any(not np.array_equal(case[key], stored[key]) for key in stored if key in case):
             return None, (f"skipped: the inputs of this check differ from those of the Keras results "
-                          f"({golden.describe()}); regenerate them: python -m autograder.keras_golden")
+                          f"({golden.describe()}); regenerate them: nnkit keras-golden")
     return golden, None
 
 
