@@ -67,7 +67,3 @@ def _cases(arrays, n_cases):
         index, _, name = key.partition(".")
         cases[int(index)][name] = value
     return cases
-
-
-if __name__ == "__main__":
-    main(sys.argv[1])
