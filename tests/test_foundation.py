@@ -45,6 +45,7 @@ def test_every_exercise_maps_to_a_module():
         assert EXERCISE_MODULES[exercise] in MODULES
 
 
+@pytest.mark.slow  # ~12 s: trains on Fashion-MNIST and runs Keras in this process
 def test_reference_gets_full_marks_in_process():
     report = grade(KIT / "reference", isolated=False)
     failing = [(r.check.id, r.verdict.message) for r in report.results
@@ -78,6 +79,7 @@ def test_pytest_exercises_on_stubs_gives_one_line_per_check(tmp_path):
     assert "public checks" in result.stdout and "all tests passed" not in result.stdout.lower()
 
 
+@pytest.mark.slow  # ~11 s: every public check, training included, in a pytest subprocess
 def test_pytest_exercises_passes_on_solved_copy(solved_copy):
     result = _pytest(solved_copy, "-m", "not slow")
     assert result.returncode == 0, result.stdout[-3000:]
