@@ -11,15 +11,8 @@ from typing import Callable
 
 import numpy as np
 
-
-class Failure(Exception):
-    """Raised by a verify function: what was expected, what came, and an optional hint."""
-
-    def __init__(self, message, hint=None, artifacts=None):
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-        self.artifacts = artifacts or {}
+from .expectation import recorded_cases  # the student copy grades on recorded inputs
+from .failure import Failure  # noqa: F401  (re-exported: verify functions raise it)
 
 
 @dataclass
@@ -46,7 +39,6 @@ class Trial:
 
 @lru_cache(maxsize=None)
 def _cached_cases(trial):
-    from .expectation import recorded_cases  # the student copy grades on recorded inputs
     recorded = recorded_cases(trial)
     return recorded if recorded is not None else trial.make_cases()
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .base import Failure
+from .failure import Failure
 
 #: where the student copy keeps its recorded values and cases
 RECORDED_FILE = Path(__file__).resolve().with_name("recorded.npz")
