@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.checks import ALL_CHECKS
 from autograder.engine import grade
 from corpora import load_corpus
 
@@ -28,7 +29,13 @@ def test_corpus_is_large_enough():
     assert len({e["id"] for e in ENTRIES}) == len(ENTRIES)
 
 
-@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e["id"])
+def entry_param(entry):
+    """Entries whose exercise has a check that needs TensorFlow are slow (seconds to import it)."""
+    slow = any(check.requires for check in ALL_CHECKS if check.exercise == entry["exercise"])
+    return pytest.param(entry, id=entry["id"], marks=[pytest.mark.slow] if slow else [])
+
+
+@pytest.mark.parametrize("entry", [entry_param(e) for e in ENTRIES])
 def test_valid_implementation_gets_full_marks(entry, tmp_path):
     folder = valid_copy(tmp_path / "submission", entry)
     report = grade(folder, only=entry["exercise"], isolated=False)

@@ -196,3 +196,84 @@ def early_stopping_flags(losses, patience):
         flags.append(wait >= patience)
         bests.append(best_epoch)
     return np.array(flags), np.array(bests)
+
+
+# --------------------------------------------------------------------------- candidate mistakes
+# Not what the checks compare with: the trajectories of the optimizers' usual wrong formulas, so
+# that a rejected submission is told which mistake its numbers match (checks/optimizers.py,
+# checks/keras_agreement.py). Each returns {mistake: trajectory} for the same inputs as
+# rmsprop_steps / adam_steps / momentum_steps.
+
+def _optimizer_run(w, grads, state, step):
+    """Apply ``step(w, g, state, t) -> w`` for t = 1, 2, …; the trajectory, w first."""
+    out = [w.copy()]
+    for t, g in enumerate(grads, start=1):
+        w = step(w, g, state, t)
+        out.append(w.copy())
+    return np.stack(out)
+
+
+def _running(state, key, value, decay, average=True):
+    """state[key] ← decay·state[key] + (1 − decay)·value (or + value when not ``average``)."""
+    state[key] = decay * state.get(key, 0.0) + ((1 - decay) * value if average else value)
+    return state[key]
+
+
+def rmsprop_mistakes(w, grads, learning_rate, rho, epsilon):
+    """RMSprop written the usual wrong ways: ε outside the root, (1 − ρ) missing, ρ and 1 − ρ
+    swapped, g averaged instead of g², no square root, the running average never kept."""
+    lr, rho, eps = float(learning_rate), float(rho), float(epsilon)
+    variants = {
+        "epsilon_outside_root": lambda w, g, s, t: w - lr * g / (np.sqrt(_running(s, "s", g * g, rho)) + eps),
+        "no_one_minus_rho": lambda w, g, s, t: w - lr * g / np.sqrt(_running(s, "s", g * g, rho, False) + eps),
+        "rho_swapped": lambda w, g, s, t: w - lr * g / np.sqrt(_running(s, "s", g * g, 1 - rho) + eps),
+        "gradient_not_squared": lambda w, g, s, t: w - lr * g / np.sqrt(_running(s, "s", g, rho) + eps),
+        "no_square_root": lambda w, g, s, t: w - lr * g / (_running(s, "s", g * g, rho) + eps),
+        "state_not_kept": lambda w, g, s, t: w - lr * g / np.sqrt((1 - rho) * g * g + eps),
+    }
+    with np.errstate(invalid="ignore"):  # g averaged: square roots of negative numbers, as the mistake gives
+        return {name: _optimizer_run(np.asarray(w, dtype=float), grads, {}, step) for name, step in variants.items()}
+
+
+def adam_mistakes(w, grads, learning_rate, beta_1, beta_2, epsilon):
+    """Adam written the usual wrong ways: the textbook form with ε added to the corrected sqrt(v̂)
+    (Kingma & Ba's Algorithm 1), no bias correction, the step count never advanced, ε inside the
+    square root."""
+    lr, b1, b2, eps = float(learning_rate), float(beta_1), float(beta_2), float(epsilon)
+
+    def textbook(w, g, s, t):
+        m_hat = _running(s, "m", g, b1) / (1 - b1 ** t)
+        v_hat = _running(s, "v", g * g, b2) / (1 - b2 ** t)
+        return w - lr * m_hat / (np.sqrt(v_hat) + eps)
+
+    def corrected(w, g, s, t, t_used=None, inside=False):
+        m, v = _running(s, "m", g, b1), _running(s, "v", g * g, b2)
+        t = t if t_used is None else t_used
+        alpha = lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+        return w - alpha * m / (np.sqrt(v + eps) if inside else np.sqrt(v) + eps)
+
+    variants = {
+        "textbook_epsilon": textbook,
+        "no_bias_correction": lambda w, g, s, t: w - lr * _running(s, "m", g, b1) / (
+            np.sqrt(_running(s, "v", g * g, b2)) + eps),
+        "t_never_incremented": lambda w, g, s, t: corrected(w, g, s, t, t_used=1),
+        "epsilon_inside_root": lambda w, g, s, t: corrected(w, g, s, t, inside=True),
+    }
+    return {name: _optimizer_run(np.asarray(w, dtype=float), grads, {}, step) for name, step in variants.items()}
+
+
+def momentum_mistakes(w, grads, learning_rate, momentum):
+    """Momentum written the usual wrong ways: the course slides' v = −lr·g + μ·v with
+    w −= lr·g − μ·v (gradient counted twice), Nesterov's look-ahead, the velocity never kept."""
+    lr, mu = float(learning_rate), float(momentum)
+
+    def velocity(s, g):
+        s["v"] = mu * s.get("v", 0.0) - lr * g
+        return s["v"]
+
+    variants = {
+        "gradient_twice": lambda w, g, s, t: w - (lr * g - mu * velocity(s, g)),
+        "nesterov": lambda w, g, s, t: w + mu * velocity(s, g) - lr * g,
+        "velocity_not_kept": lambda w, g, s, t: w - lr * g,
+    }
+    return {name: _optimizer_run(np.asarray(w, dtype=float), grads, {}, step) for name, step in variants.items()}

@@ -25,58 +25,170 @@ OPTIMIZERS = {
 }
 
 
-def trajectory_case(name, kwargs, label, rng, shape, steps, scale):
+#: name -> the function of checks/math.py giving the trajectories of its usual mistakes
+MISTAKES = {"Momentum": "momentum_mistakes", "RMSProp": "rmsprop_mistakes", "Adam": "adam_mistakes"}
+#: what to tell a submission whose trajectory is one of those mistakes'
+MISTAKE_HINTS = {
+    "gradient_twice": "the gradient enters twice: v ← μ·v − lr·g, then w ← w + v (not w −= lr·g − μ·v)",
+    "nesterov": "that is Nesterov's look-ahead step; Keras's SGD(momentum=μ) moves by v itself: w ← w + v",
+    "velocity_not_kept": "the velocity restarts from 0 at every call (plain SGD): keep v per key between calls",
+    "epsilon_outside_root": "ε goes inside the square root: w ← w − lr·g / sqrt(s + ε) (Keras), "
+                            "not lr·g / (sqrt(s) + ε)",
+    "no_one_minus_rho": "the running average needs its (1 − ρ): s ← ρ·s + (1 − ρ)·g², not ρ·s + g²",
+    "rho_swapped": "ρ and 1 − ρ are swapped: s ← ρ·s + (1 − ρ)·g² keeps ρ of the old average",
+    "gradient_not_squared": "average the squared gradient: s ← ρ·s + (1 − ρ)·g², not g",
+    "no_square_root": "divide by the square root of the average: w ← w − lr·g / sqrt(s + ε)",
+    "state_not_kept": "s restarts from 0 at every call: keep the running average per key between calls",
+    "textbook_epsilon": "ε goes after sqrt(v) of the uncorrected v (Keras's ε-hat form): "
+                        "w ← w − lr·sqrt(1 − β2^t)/(1 − β1^t) · m / (sqrt(v) + ε); with m̂ and v̂ that is "
+                        "m̂ / (sqrt(v̂) + ε̂), ε̂ = ε / sqrt(1 − β2^t), not m̂ / (sqrt(v̂) + ε)",
+    "no_bias_correction": "the bias correction is missing: the step size is lr·sqrt(1 − β2^t)/(1 − β1^t), "
+                          "t counting the steps from 1",
+    "t_never_incremented": "t stays 1: count the steps (per key) and use the count in the bias correction",
+    "epsilon_inside_root": "ε goes after the square root in Adam: m / (sqrt(v) + ε), not m / sqrt(v + ε)",
+}
+SHARED_HINT = ("keep each optimizer's state on the instance (self.… = {} in __init__), one entry per key: "
+               "two optimizers (one per network, say) must not share velocities or moments")
+TWO_INSTANCES = "two optimizers used alternately"
+
+
+def trajectory_case(name, kwargs, label, rng, shape, steps, scale, instances=1):
     """One input case of the probe ``optimizers.trajectory``: parameters w (``shape``) and b
-    (``shape[1]``), and ``steps`` gradients for each, N(0, 1)·scale (b's three times larger)."""
-    return {"class": np.array(name), "kwargs": np.array(json.dumps(kwargs)),
-            "label": np.array(label), "keys": np.array(["w", "b"]),
-            "param_w": rng.normal(size=shape), "param_b": rng.normal(size=shape[1]),
-            "grads_w": rng.normal(size=(steps, *shape)) * scale,
-            "grads_b": rng.normal(size=(steps, shape[1])) * scale * 3}
+    (``shape[1]``), and ``steps`` gradients for each, N(0, 1)·scale (b's three times larger); with
+    two ``instances``, the same again under ``other_`` for the second optimizer."""
+    case = {"class": np.array(name), "kwargs": np.array(json.dumps(kwargs)),
+            "label": np.array(label), "keys": np.array(["w", "b"])}
+    for prefix in ("", "other_")[:instances]:
+        case.update({f"{prefix}param_w": rng.normal(size=shape), f"{prefix}param_b": rng.normal(size=shape[1]),
+                     f"{prefix}grads_w": rng.normal(size=(steps, *shape)) * scale,
+                     f"{prefix}grads_b": rng.normal(size=(steps, shape[1])) * scale * 3})
+    return case
 
 
 def optimizer_cases(name):
     def make():
         return [trajectory_case(name, OPTIMIZERS[name][kwargs_index], label, rng_for("optimizer", name, label),
-                                (3, 2), STEPS, scale)
-                for label, kwargs_index, scale in (("defaults", 1, 1.0), ("other hyper-parameters", 2, 1.0),
-                                                   ("gradients around 1e-6", 1, 1e-6))]
+                                (3, 2), STEPS, scale, instances)
+                for label, kwargs_index, scale, instances in (
+                    ("defaults", 1, 1.0, 1), ("other hyper-parameters", 2, 1.0, 1),
+                    ("gradients around 1e-6", 1, 1e-6, 1), (TWO_INSTANCES, 1, 1.0, 2))]
     return make
+
+
+def runs(case):
+    """The prefixes of the case's optimizers: '' and, for two instances, 'other_'."""
+    return ("", "other_") if "other_param_w" in case else ("",)
+
+
+def candidate_mistakes(name, cases):
+    """For each case, {(prefix, key): {mistake: trajectory}} from checks/math.py. Computed for every
+    case, passing or not, so that the student copy has them recorded."""
+    kwargs = [json.loads(str(case["kwargs"])) for case in cases]
+    return [{(prefix, key): expected(MISTAKES[name], w=case[f"{prefix}param_{key}"],
+                                     grads=case[f"{prefix}grads_{key}"], **kw)
+             for prefix in runs(case) for key in (str(k) for k in case["keys"])}
+            for case, kw in zip(cases, kwargs)]
+
+
+def displacement_error(got, trajectory):
+    """Worst relative error of the displacement w_t − w_0 over the steps (inf on a shape mismatch)."""
+    got = np.asarray(got, dtype=float)
+    if got.shape != np.shape(trajectory):
+        return np.inf
+    return max(relative_error(got[step] - got[0], trajectory[step] - trajectory[0]) for step in range(1, len(got)))
+
+
+def named_mistake(candidates, out, rtol):
+    """The mistake whose trajectories every parameter of ``out`` follows within ``rtol`` (the
+    checks' own tolerance: same formula, different order of operations), or None."""
+    names = set.intersection(*(set(found) for found in candidates.values()))
+    for mistake in sorted(names):
+        if all(displacement_error(out[f"{prefix}traj_{key}"], found[mistake]) <= rtol
+               for (prefix, key), found in candidates.items()):
+            return mistake
+    return None
+
+
+def shared_state(case, out, trajectories, rtol):
+    """Evidence that two optimizers share their state: the probe found a container both reach
+    (a class attribute), or the first optimizer's first step is right for every key while the
+    second's is not. Returns the names of the shared containers, [] for numerical evidence only,
+    or None."""
+    if "other_param_w" not in case:
+        return None
+    names = [str(n) for n in np.atleast_1d(out.get("shared", [""])) if str(n)]
+    first_right = all(relative_error(np.asarray(out[f"traj_{key}"][1]) - out[f"traj_{key}"][0],
+                                     trajectories[("", key)][1] - trajectories[("", key)][0]) <= rtol
+                      for key in (str(k) for k in case["keys"]))
+    second_right = all(displacement_error(out[f"other_traj_{key}"][:2], trajectories[("other_", key)][:2]) <= rtol
+                       for key in (str(k) for k in case["keys"]))
+    if names or (first_right and not second_right):
+        return names
+    return None
+
+
+def shared_failure(name, cls_names):
+    where = f" ({', '.join(f'{name}.{n}' for n in cls_names)} is one object for both)" if cls_names else ""
+    return Failure(f"{name}: two optimizers updated alternately disturb each other: state shared between "
+                   f"instances{where}", SHARED_HINT)
 
 
 def verify_trajectory(name):
     steps = OPTIMIZERS[name][0]
 
     def verify(cases, outputs):
-        for case, out in zip(cases, outputs):
+        candidates = candidate_mistakes(name, cases)
+        failures = []
+        for case, out, found in zip(cases, outputs, candidates):
             kwargs = json.loads(str(case["kwargs"]))
-            for key in ("w", "b"):
-                trajectory = expected(steps, w=case[f"param_{key}"], grads=case[f"grads_{key}"], **kwargs)
-                got = np.asarray(out[f"traj_{key}"], dtype=float)
-                if got.shape != trajectory.shape:
-                    raise Failure(f"params['{key}'] changed shape during {name} updates: "
-                                  f"expected {trajectory.shape[1:]}, got {got.shape[1:]}")
-                if not np.all(np.isfinite(got)):
-                    bad = int(np.argmin(np.all(np.isfinite(got.reshape(len(got), -1)), axis=1)))
-                    raise Failure(f"{name} ({case['label']}): params['{key}'] holds NaN or infinite values "
-                                  f"after step {bad} of {len(trajectory) - 1}",
-                                  "look for the square root of a negative number (the running averages "
-                                  "hold g², not g) or a division by zero")
-                for step in range(1, len(trajectory)):
-                    error = relative_error(got[step] - got[0], trajectory[step] - trajectory[0])
-                    if error > TRAJECTORY_RTOL:
-                        raise Failure(
-                            f"{name} ({case['label']}): params['{key}'] is wrong after step {step} of "
-                            f"{len(trajectory) - 1} (relative error of the displacement {error:.2e})",
-                            _hint(name, step),
-                            artifacts={"expected": trajectory.tolist(), "got": got.tolist()})
+            trajectories = {}
+            for prefix in runs(case):
+                for key in (str(k) for k in case["keys"]):
+                    trajectories[(prefix, key)] = expected(steps, w=case[f"{prefix}param_{key}"],
+                                                           grads=case[f"{prefix}grads_{key}"], **kwargs)
+            try:
+                for (prefix, key), trajectory in trajectories.items():
+                    _compare_trajectory(name, case, prefix, key, trajectory, out)
+            except Failure as failure:
+                shared = shared_state(case, out, trajectories, TRAJECTORY_RTOL)
+                if shared is not None:
+                    raise shared_failure(name, shared) from None
+                mistake = named_mistake(found, out, TRAJECTORY_RTOL)
+                if mistake is not None:
+                    failure.hint = MISTAKE_HINTS[mistake]
+                failures.append(failure)
+        if failures:
+            raise failures[0]
     return verify
+
+
+def _compare_trajectory(name, case, prefix, key, trajectory, out):
+    """Raise a Failure where params[key] of the optimizer ``prefix`` leaves ``trajectory``."""
+    got = np.asarray(out[f"{prefix}traj_{key}"], dtype=float)
+    label = str(case["label"]) + (", the second optimizer" if prefix else "")
+    if got.shape != trajectory.shape:
+        raise Failure(f"params['{key}'] changed shape during {name} updates: "
+                      f"expected {trajectory.shape[1:]}, got {got.shape[1:]}")
+    if not np.all(np.isfinite(got)):
+        bad = int(np.argmin(np.all(np.isfinite(got.reshape(len(got), -1)), axis=1)))
+        raise Failure(f"{name} ({label}): params['{key}'] holds NaN or infinite values "
+                      f"after step {bad} of {len(trajectory) - 1}",
+                      "look for the square root of a negative number (the running averages "
+                      "hold g², not g) or a division by zero")
+    for step in range(1, len(trajectory)):
+        error = relative_error(got[step] - got[0], trajectory[step] - trajectory[0])
+        if error > TRAJECTORY_RTOL:
+            raise Failure(
+                f"{name} ({label}): params['{key}'] is wrong after step {step} of "
+                f"{len(trajectory) - 1} (relative error of the displacement {error:.2e})",
+                _hint(name, step),
+                artifacts={"expected": trajectory.tolist(), "got": got.tolist()})
 
 
 def _hint(name, step):
     hints = {
         "Momentum": "Keras: v ← momentum·v − lr·g, then w ← w + v (v kept per parameter)",
-        "RMSProp": "Keras: s ← ρ·s + (1 − ρ)·g², w ← w − lr·g / sqrt(s + ε): ε inside the square root",
+        "RMSProp": "Keras: s ← ρ·s + (1 − ρ)·g², then w ← w − lr·g / sqrt(s + ε) (s kept per parameter)",
         "Adam": "Keras: t counts steps from 1; m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; "
                 "w ← w − lr·sqrt(1−β2^t)/(1−β1^t) · m / (sqrt(v) + ε)",
     }
@@ -93,6 +205,18 @@ def verify_in_place(cases, outputs):
                           "references to them)", "write params[key] -= step (or params[key][...] = ...)")
 
 
+def _keras_diagnosis(name):
+    """For the agreement check: (cases, outputs) -> one mistake's hint per case (None where no
+    usual mistake matches), computed for every case (the student copy records them)."""
+    def diagnose(cases, outputs):
+        hints = []
+        for found, out in zip(candidate_mistakes(name, cases), outputs):
+            mistake = named_mistake(found, out, TRAJECTORY_RTOL) if out else None
+            hints.append(MISTAKE_HINTS.get(mistake))
+        return hints
+    return diagnose
+
+
 CHECKS = []
 for _name in OPTIMIZERS:
     _trial = Trial(probes.trajectory, optimizer_cases(_name))
@@ -106,5 +230,5 @@ for _name in OPTIMIZERS:
               f"{keras_golden.STEPS} steps agree with Keras's {keras_agreement.KERAS_NAMES[_name]} (recorded runs), "
               "gradients around 1e-6 included",
               Trial(probes.trajectory, lambda name=_name: keras_golden.optimizer_cases(name)),
-              keras_agreement.verify_keras_trajectory(_name)),
+              keras_agreement.verify_keras_trajectory(_name, diagnose=_keras_diagnosis(_name))),
     ]

@@ -46,5 +46,16 @@ def after_prerequisites(check, verdict, verdicts):
     failing = [cid for cid in check.after if cid in verdicts and verdicts[cid].fraction < 1]
     if not failing:
         return verdict
-    names = ", ".join(cid.split(".")[-1] for cid in failing)
-    return Verdict(0.0, f"not graded: counts once {names} passes", None, "blocked")
+    return Verdict(0.0, f"not graded: counts once {_prerequisites_text(check, failing)}", None, "blocked")
+
+
+def _prerequisites_text(check, failing):
+    """'values passes', 'gradient and values pass', 'a, b and c pass'; a visible check never names
+    a hidden one ('another check passes')."""
+    from ..checks import ALL_CHECKS
+    hidden = {c.id for c in ALL_CHECKS if c.hidden}
+    names = [cid.split(".")[-1] for cid in failing if check.hidden or cid not in hidden]
+    if len(names) < len(failing):
+        names.append("another check" if len(failing) - len(names) == 1 else "other checks")
+    text = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"{text} {'passes' if len(failing) == 1 else 'pass'}"

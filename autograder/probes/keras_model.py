@@ -1,5 +1,7 @@
 """Probes of keras_model.py: the student's build_keras_model() described as plain data, and
 trained like the course's Keras chapter."""
+import json
+
 import numpy as np
 
 from . import scalar
@@ -7,22 +9,50 @@ from . import scalar
 WEIGHTS = ("w1", "b1", "w2", "b2")
 
 def build(sub, case):
+    """The model build_keras_model() returns, described as plain data: each layer of its config
+    (class name, units, activation's name; InputLayer included), its compile configuration
+    (``model.get_compile_config()``: optimizer class and config, loss, metrics, as JSON), and its
+    output for the case's weights."""
     build_model = sub.attribute("keras_model.build_keras_model")
     model = build_model(n_features=int(scalar(case["n_features"])), units=int(scalar(case["units"])),
                         n_classes=int(scalar(case["n_classes"])))
-    dense = [layer for layer in model.layers if layer.__class__.__name__ == "Dense"]
+    layers = [(layer.get("class_name", ""), layer.get("config") or {}) for layer in model.get_config()["layers"]]
     out = {
-        "n_layers": len(model.layers),
-        "units": np.array([layer.units for layer in dense]),
-        "activations": np.array([layer.activation.__name__ for layer in dense]),
-        "optimizer": str(model.optimizer.__class__.__name__),
-        "loss": str(getattr(model.loss, "__name__", model.loss)),
-        "metrics": np.array([str(m) for m in _metric_names(model)] or [""]),
+        "layer_types": np.array([str(kind) for kind, _ in layers] or [""]),
+        "layer_units": np.array([int(config.get("units", -1) or -1) for _, config in layers] or [-1]),
+        "layer_activations": np.array([_activation_name(config.get("activation")) for _, config in layers] or [""]),
+        "compile_config": json.dumps(_compile_config(model), default=str),
     }
     weights = [case["w1"], case["b1"], case["w2"], case["b2"]]
-    model.set_weights([w.astype("float32") for w in weights])
-    out["output"] = np.asarray(model(case["x"].astype("float32")), dtype=float)
+    shapes = [tuple(np.shape(w)) for w in model.get_weights()]
+    out["weight_shapes"] = json.dumps(shapes)
+    if shapes == [w.shape for w in weights]:  # else the architecture check says what differs
+        model.set_weights([w.astype("float32") for w in weights])
+        out["output"] = np.asarray(model(case["x"].astype("float32")), dtype=float)
     return out
+
+
+def _activation_name(activation):
+    """'sigmoid' for "sigmoid", keras.activations.sigmoid or its serialised form; '' for none."""
+    if activation is None:
+        return ""
+    if isinstance(activation, dict):
+        inner = activation.get("config")
+        return str(inner if isinstance(inner, str) else activation.get("registered_name") or activation.get("class_name"))
+    return str(getattr(activation, "__name__", activation))
+
+
+def _compile_config(model):
+    """What compile() was given: Keras 3's get_compile_config(), or the same keys read from the
+    model (optimizer class and get_config(), loss, metrics) where that method is missing."""
+    getter = getattr(model, "get_compile_config", None)
+    config = getter() if getter is not None else None
+    if config:
+        return config
+    optimizer = model.optimizer
+    return {"optimizer": {"class_name": optimizer.__class__.__name__, "config": optimizer.get_config()},
+            "loss": str(getattr(model.loss, "__name__", model.loss)),
+            "metrics": [str(m) for m in _metric_names(model)]}
 
 
 def _metric_names(model):
@@ -42,7 +72,6 @@ def _flatten(items):
             yield from _flatten(item)
         elif item is not None:
             yield item
-
 
 
 def train_keras_chapter(build_model, x, y, epochs, seed, callbacks=()):

@@ -1,4 +1,5 @@
-"""Probe of the optimizers: a trajectory of update() calls on a dict of parameters."""
+"""Probe of the optimizers: a trajectory of update() calls on a dict of parameters, and, for a
+case with ``other_`` parameters, two optimizers of the same class updated alternately."""
 import json
 
 import numpy as np
@@ -8,19 +9,42 @@ from . import fresh
 
 def trajectory(sub, case):
     """Apply ``update`` once per step with the case's gradients; record every parameter after
-    each step and whether the caller's arrays were updated in place."""
+    each step and whether the caller's arrays were updated in place. A case with ``other_param_*``
+    arrays has a second optimizer (same settings, own parameters and gradients) updated right after
+    the first at every step; its parameters come back as ``other_traj_*``, and ``shared`` names the
+    containers of state the two optimizers hold as one object (a class attribute, say)."""
     cls = sub.attribute(f"optimizers.{case['class']}")
-    optimizer = cls(**json.loads(str(case["kwargs"])))
+    kwargs = json.loads(str(case["kwargs"]))
     keys = [str(k) for k in case["keys"]]
-    params = {key: fresh(case[f"param_{key}"]) for key in keys}
-    originals = dict(params)
-    history = {key: [params[key].copy()] for key in keys}
+    runs = [("", cls(**kwargs))]
+    if f"other_param_{keys[0]}" in case:
+        runs.append(("other_", cls(**kwargs)))
+    params = {prefix: {key: fresh(case[f"{prefix}param_{key}"]) for key in keys} for prefix, _ in runs}
+    originals = {prefix: dict(p) for prefix, p in params.items()}
+    history = {prefix: {key: [p[key].copy()] for key in keys} for prefix, p in params.items()}
     for step in range(case[f"grads_{keys[0]}"].shape[0]):
-        grads = {key: case[f"grads_{key}"][step].copy() for key in keys}
-        optimizer.update(params, grads)
-        for key in keys:
-            history[key].append(np.array(params[key], dtype=float, copy=True))
-    out = {f"traj_{key}": np.stack(history[key]) for key in keys}
-    out["in_place"] = np.array([params[key] is originals[key] and
-                                np.array_equal(originals[key], history[key][-1]) for key in keys])
+        for prefix, optimizer in runs:
+            grads = {key: case[f"{prefix}grads_{key}"][step].copy() for key in keys}
+            optimizer.update(params[prefix], grads)
+            for key in keys:
+                history[prefix][key].append(np.array(params[prefix][key], dtype=float, copy=True))
+    out = {f"{prefix}traj_{key}": np.stack(history[prefix][key]) for prefix, _ in runs for key in keys}
+    out["in_place"] = np.array([params[prefix][key] is originals[prefix][key] and
+                                np.array_equal(originals[prefix][key], history[prefix][key][-1])
+                                for prefix, _ in runs for key in keys])
+    if len(runs) == 2:
+        out["shared"] = np.array(_shared_state(runs[0][1], runs[1][1]) or [""])
     return out
+
+
+def _shared_state(first, second):
+    """Names of the attributes through which both optimizers reach the same dict, list or array."""
+    def containers(optimizer):
+        found = {}
+        for owner in (*reversed(type(optimizer).__mro__), optimizer):
+            for name, value in vars(owner).items():
+                if not name.startswith("__") and isinstance(value, (dict, list, np.ndarray)):
+                    found[name] = value
+        return found
+    mine, theirs = containers(first), containers(second)
+    return sorted(name for name, value in mine.items() if name in theirs and theirs[name] is value)
