@@ -28,7 +28,24 @@ def test_corpus_is_large_enough():
     assert len({e["id"] for e in ENTRIES}) == len(ENTRIES)
 
 
-@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e["id"])
+VALID_KEYS = {"id", "module", "exercise", "find", "replace", "why"}
+
+
+def entry_param(entry):
+    """A strict xfail when the entry records a known false rejection of the current grader."""
+    marks = []
+    if "known_gap" in entry:
+        marks.append(pytest.mark.xfail(strict=True, reason=f"known gap: {entry['known_gap']}"))
+    return pytest.param(entry, id=entry["id"], marks=marks)
+
+
+def test_entries_are_well_formed():
+    for entry in ENTRIES:
+        assert VALID_KEYS <= set(entry) <= VALID_KEYS | {"known_gap"}, entry["id"]
+        assert entry.get("known_gap", "x").strip(), entry["id"]
+
+
+@pytest.mark.parametrize("entry", [entry_param(e) for e in ENTRIES])
 def test_valid_implementation_gets_full_marks(entry, tmp_path):
     folder = valid_copy(tmp_path / "submission", entry)
     report = grade(folder, only=entry["exercise"], isolated=False)
