@@ -29,10 +29,23 @@ def test_corpus_is_large_enough():
     assert len({e["id"] for e in ENTRIES}) == len(ENTRIES)
 
 
+VALID_KEYS = {"id", "module", "exercise", "find", "replace", "why"}
+
+
 def entry_param(entry):
-    """Entries whose exercise has a check that needs TensorFlow are slow (seconds to import it)."""
+    """Entries whose exercise has a check that needs TensorFlow are slow (seconds to import it);
+    a strict xfail when the entry records a known false rejection of the current grader."""
     slow = any(check.requires for check in ALL_CHECKS if check.exercise == entry["exercise"])
-    return pytest.param(entry, id=entry["id"], marks=[pytest.mark.slow] if slow else [])
+    marks = [pytest.mark.slow] if slow else []
+    if "known_gap" in entry:
+        marks.append(pytest.mark.xfail(strict=True, reason=f"known gap: {entry['known_gap']}"))
+    return pytest.param(entry, id=entry["id"], marks=marks)
+
+
+def test_entries_are_well_formed():
+    for entry in ENTRIES:
+        assert VALID_KEYS <= set(entry) <= VALID_KEYS | {"known_gap"}, entry["id"]
+        assert entry.get("known_gap", "x").strip(), entry["id"]
 
 
 @pytest.mark.parametrize("entry", [entry_param(e) for e in ENTRIES])
