@@ -106,13 +106,4 @@ ENTRIES = [
     },
 
     # ------------------------------------------------------------------ multiclass.py
-    {
-        "id": "multiclass.softmax.column_max",
-        "module": "multiclass",
-        "find": "shifted = z - np.max(z, axis=1, keepdims=True)",
-        "replace": "shifted = z - np.max(z, axis=0, keepdims=True)",
-        "target_check": "multiclass.softmax.values",
-        "why": "subtracts each column's maximum: a shift that differs between the classes of a row changes "
-               "the probabilities (only a per-row shift leaves softmax unchanged)",
-    },
 ]
