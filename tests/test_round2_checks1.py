@@ -63,7 +63,7 @@ def test_fixed_batches_are_named(tmp_path):
 def test_perturbing_a_copy_is_named(tmp_path):
     verdict = verdicts(WRONG["gradients.numerical_gradient.perturbs_copies"], tmp_path, "numerical_gradient")[
         "gradients.numerical_gradient.values"]
-    assert "copy of x" in verdict.message and "x itself" in verdict.hint
+    assert "copy of x" in verdict.message and "entries of x itself" in verdict.hint
 
 
 def test_float64_right_only_to_float32_precision_is_told_so(tmp_path):

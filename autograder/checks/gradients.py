@@ -81,8 +81,8 @@ def verify_numerical_gradient(cases, outputs):
         if "closure" in case and not np.any(grad):
             raise Failure(f"numerical_gradient returned zeros when f reads the caller's x itself{label}, as "
                           "numerical_gradient(lambda W: net.loss(x, t), net.W) does: you perturbed a copy of x",
-                          "change the entries of x itself (x[idx] = original + h, then restore them): the "
-                          "course's loss functions ignore their argument and read the array in place")
+                          "move the entries of x itself by ±h (and put each one back): the course's loss "
+                          "functions ignore their argument and read the array in place")
         if h is None:
             expect_close("numerical_gradient", grad, values["analytic"], 1e-6, label)
             continue
