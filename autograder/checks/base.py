@@ -132,9 +132,20 @@ def expect_close(name, actual, expected, rtol=1e-9, where="", m=None, shapes=Non
     if error <= rtol:
         return error
     index = np.unravel_index(int(np.argmax(np.abs(actual - expected))), expected.shape) if expected.shape else ()
+    want, got = distinct(expected[index], actual[index])
     message = (f"{name}{where}: wrong values (relative error {error:.2e} > {rtol:.0e}); "
-               f"at index {tuple(int(i) for i in index)} expected {expected[index]:.6g}, got {actual[index]:.6g}")
+               f"at index {tuple(int(i) for i in index)} expected {want}, got {got}")
     raise Failure(message, diagnose(actual, expected, m))
+
+
+def distinct(a, b):
+    """Two different numbers as text with enough significant digits (6 to 17) to tell them apart:
+    a failure must never show the same number on both sides."""
+    for digits in (6, 10, 17):
+        texts = (f"{a:.{digits}g}", f"{b:.{digits}g}")
+        if texts[0] != texts[1] or a == b:
+            return texts
+    return texts
 
 
 def diagnose(actual, expected, m=None):

@@ -2,7 +2,8 @@
 import numpy as np
 
 from ..probes import gradients as probes
-from .base import Check, Failure, Trial, expect_close, expect_shape, rng_for
+from .base import (Check, Failure, Trial, diagnose, expect_close, expect_finite, expect_shape, relative_error,
+                   rng_for)
 from .expectation import expected
 
 
@@ -34,29 +35,74 @@ def verify_numerical_diff(cases, outputs):
                           f"(the exact derivative is {exact:.10g}), got {got:.10g}", hint)
 
 
+#: numerical_gradient's default step in the course (the analytic comparison of the cases without h)
+DEFAULT_H = 1e-4
+#: agreement with the central difference with the same h: both sides evaluate the same f at the
+#: same points in float64, so they differ by rounding only (≤ 1e-15·|f| / h ≈ 1e-12 relative
+#: at h ≥ 1e-3); another step, or a one-sided difference, is ≥ 1e-7 away on these cases
+SAME_STEP_RTOL = 1e-8
+#: "x restored": within this many units in the last place of max(|x|, h) (restoring by
+#: x += h; x -= 2h; x += h leaves a residue of an ulp or two; a missing restore leaves h)
+RESTORE_ULPS = 4
+
+
 def numerical_gradient_cases():
     rng = rng_for("numgrad")
-    return [{"x": rng.normal(size=shape), "A": rng.normal(size=shape)} for shape in ((3, 4), (5,), (2, 2, 2))]
+    cases = [{"x": rng.normal(size=shape), "A": rng.normal(size=shape)} for shape in ((3, 4), (5,), (2, 2, 2))]
+    # explicit steps large enough that the central difference with h is visibly not the
+    # derivative (O(h²)) nor a one-sided difference (O(h)); the last case's f reads the caller's
+    # x through a closure and ignores its argument (numerical_gradient(lambda W: net.loss(x, t), net.W))
+    for shape, h, closure in (((4, 3), 0.05, False), ((6,), 1e-3, False), ((3, 3), 0.01, True)):
+        case = {"x": rng.normal(size=shape), "A": rng.normal(size=shape), "h": np.array(h)}
+        if closure:
+            case["closure"] = np.array(True)
+        cases.append(case)
+    return cases
 
 
 def verify_numerical_gradient(cases, outputs):
-    """Against the analytic gradient A(2x·sin x + x²·cos x) + 2Σx, tolerance 1e-6 relative:
-    central differences with h = 1e-4 are within ~1e-8 here; one-sided or unrestored x are not."""
+    """Without h: against the analytic gradient A(2x·sin x + x²·cos x) + 2Σx, tolerance 1e-6
+    relative (central differences with the default h = 1e-4 are within ~1e-8 here). With h: the
+    central difference with that h, to SAME_STEP_RTOL. x must come back restored to within
+    RESTORE_ULPS ulps, and f may read the caller's x itself (x is perturbed in place)."""
     for case, out in zip(cases, outputs):
         x, A = case["x"], case["A"]
-        analytic = A * (2 * x * np.sin(x) + x ** 2 * np.cos(x)) + 2 * np.sum(x)
-        label = f" (x of shape {x.shape})"
-        if not np.array_equal(out["x_after"], x):
+        h = float(case["h"]) if "h" in case else None
+        values = expected("coupled_function_gradients", x=x, A=A, h=h or DEFAULT_H)
+        label = f" (x of shape {x.shape}{f', h={h:g}' if h else ''})"
+        after = np.asarray(out["x_after"], dtype=float)
+        slack = RESTORE_ULPS * np.spacing(np.maximum(np.abs(x), h or DEFAULT_H))
+        if after.shape != x.shape or not np.all(np.abs(after - x) <= slack):
             raise Failure(f"numerical_gradient left x changed{label}",
                           "put each entry back to its original value before moving to the next")
-        expect_close("numerical_gradient", out["grad"], analytic, 1e-6, label)
-
+        expect_shape("numerical_gradient", out["grad"], x.shape, where=label)
+        expect_finite("numerical_gradient", out["grad"], label)
+        grad = np.asarray(out["grad"], dtype=float)
+        if "closure" in case and not np.any(grad):
+            raise Failure(f"numerical_gradient returned zeros when f reads the caller's x itself{label}, as "
+                          "numerical_gradient(lambda W: net.loss(x, t), net.W) does: you perturbed a copy of x",
+                          "move the entries of x itself by ±h (and put each one back): the course's loss "
+                          "functions ignore their argument and read the array in place")
+        if h is None:
+            expect_close("numerical_gradient", grad, values["analytic"], 1e-6, label)
+            continue
+        error = relative_error(grad, values["central"])
+        if error > SAME_STEP_RTOL:
+            index = np.unravel_index(int(np.argmax(np.abs(grad - values["central"]))), x.shape)
+            hint = ("that is a one-sided difference: use (f(x+h) − f(x−h)) / 2h"
+                    if relative_error(grad, values["forward"]) < 1e-6 else
+                    "use the step h you were given: (f(x+h) − f(x−h)) / 2h"
+                    if relative_error(grad, values["analytic"]) < 1e-4 else
+                    diagnose(grad, values["central"]))
+            raise Failure(f"numerical_gradient{label}: expected the central difference with this h (relative "
+                          f"error {error:.2e} > {SAME_STEP_RTOL:.0e}); at index {tuple(int(i) for i in index)} "
+                          f"expected {values['central'][index]:.10g}, got {grad[index]:.10g}", hint)
 
 
 CHECKS = [
     Check("gradients.numerical_diff.values", "numerical_diff", 2, "central difference of a polynomial",
           Trial(probes.numerical_diff, numerical_diff_cases), verify_numerical_diff),
     Check("gradients.numerical_gradient.values", "numerical_gradient", 3,
-          "central-difference gradient of a coupled function; x restored",
+          "central-difference gradient (with the given h) of a coupled function; x perturbed in place and restored",
           Trial(probes.numerical_gradient, numerical_gradient_cases), verify_numerical_gradient),
 ]

@@ -182,20 +182,44 @@ def adam_steps(w, grads, learning_rate, beta_1, beta_2, epsilon):
     return np.stack(out)
 
 
-def early_stopping_flags(losses, patience):
+def early_stopping_flags(losses, patience, ties_improve=False):
     """(stop flags, best epoch after each update) for 'stop after `patience` epochs without a
-    strict improvement'."""
+    strict improvement' (with ``ties_improve``, the classic mistake: an equal loss counts too)."""
     patience = int(patience)
     best, best_epoch, wait = np.inf, -1, 0
     flags, bests = [], []
     for epoch, loss in enumerate(losses):
-        if loss < best:
+        if loss < best or (ties_improve and loss == best):
             best, best_epoch, wait = loss, epoch, 0
         else:
             wait += 1
         flags.append(wait >= patience)
         bests.append(best_epoch)
     return np.array(flags), np.array(bests)
+
+
+def coupled_function(x, A):
+    """f(x) = Σ A·sin(x)·x² + (Σx)²: the function numerical_gradient is checked on (every entry
+    couples to the others through (Σx)²)."""
+    return float(np.sum(A * np.sin(x) * x ** 2) + np.sum(x) ** 2)
+
+
+def coupled_function_gradients(x, A, h):
+    """{analytic, central, forward}: the gradient of :func:`coupled_function` at x,
+    A(2x·sin x + x²·cos x) + 2Σx, and its central and one-sided differences with step h, one
+    entry perturbed at a time."""
+    x, A, h = np.array(x, dtype=float), np.asarray(A, dtype=float), float(h)
+    f = lambda value: coupled_function(value, A)  # noqa: E731
+    central = numerical_gradient(f, x, h)
+    forward = np.zeros_like(x)
+    flat, g, base = x.reshape(-1), forward.reshape(-1), f(x)
+    for i in range(flat.size):
+        keep = flat[i]
+        flat[i] = keep + h
+        g[i] = (f(x) - base) / h
+        flat[i] = keep
+    return {"analytic": A * (2 * x * np.sin(x) + x ** 2 * np.cos(x)) + 2 * np.sum(x),
+            "central": central, "forward": forward}
 
 
 # --------------------------------------------------------------------------- candidate mistakes

@@ -24,15 +24,33 @@ def _label(case):
 
 def _epoch_rows(case, out, epoch):
     if f"{epoch}_x" not in out:
+        m, size = len(case["x"]), int(case["batch_size"])
+        if 0 < m < size:
+            raise Failure(f"gen_batch yielded no batches{_label(case)}: the remainder batch is missing "
+                          f"(with m < batch_size the only batch is the remainder, all {m} samples)",
+                          "keep the last, smaller batch: the number of batches is ceil(m / batch_size)")
         raise Failure(f"gen_batch yielded no batches{_label(case)}",
                       "yield each batch as a pair (x rows, y rows) inside a loop over the batches")
     return np.asarray(out[f"{epoch}_x"]), np.asarray(out[f"{epoch}_y"])
 
 
+#: what gen_batch may return: a generator, or any other lazy iterator (an object with
+#: __iter__/__next__, e.g. an iterator class); not a list or tuple, nor an iterator over one
+#: (the batches would be built up front, which is what the course's "generator" rules out).
+EAGER_ITERATORS = ("list_iterator", "tuple_iterator", "list_reverseiterator")
+
+
 def verify_generator(cases, outputs):
+    """gen_batch hands out batches lazily: a generator (``yield``) or another iterator object
+    (``__iter__``/``__next__``, the same protocol); a list, a tuple or iter(list) is not lazy."""
     for case, out in zip(cases, outputs):
-        if not bool(out["first_is_generator"]):
-            raise Failure("gen_batch did not return a generator", "use yield, not return, to hand out batches")
+        kind = str(out["first_type"])
+        if bool(out["first_is_generator"]) or (bool(out["first_is_iterator"]) and kind not in EAGER_ITERATORS):
+            continue
+        built = kind in ("list", "tuple") + EAGER_ITERATORS
+        raise Failure(f"gen_batch returned a {kind}{' of batches built up front' if built else ''}, "
+                      "not a generator",
+                      "use yield inside the loop over the batches, so each batch is made when it is asked for")
 
 
 def verify_each_sample_once(cases, outputs):
@@ -56,6 +74,10 @@ def verify_batch_sizes(cases, outputs):
         m, size = len(case["x"]), int(case["batch_size"])
         expected = [size] * (m // size) + ([m % size] if m % size else [])
         got = [int(s) for s in out["first_sizes"]]
+        if got != expected and m % size and got == expected[:-1]:
+            raise Failure(f"batch sizes{_label(case)}: the remainder batch of {m % size} sample(s) is missing "
+                          f"(expected {expected}, got {got})",
+                          "keep the last, smaller batch: the number of batches is ceil(m / batch_size)")
         if got != expected:
             raise Failure(f"batch sizes{_label(case)}: expected {expected}, got {got}",
                           "full batches of batch_size, the remainder last")
@@ -72,9 +94,25 @@ def verify_pairs(cases, outputs):
                           "shuffle x and y with the same permutation of indexes")
 
 
+def _batch_sets(case, out, epoch):
+    """The batches of one epoch as a set of frozensets of sample ids (column 0 of x names the row)."""
+    x, _ = _epoch_rows(case, out, epoch)
+    ids = np.rint(x[:, 0]).astype(int) if x.ndim == 2 else np.array([], int)
+    bounds = np.cumsum([0] + [int(s) for s in out[f"{epoch}_sizes"]])
+    return {frozenset(ids[a:b].tolist()) for a, b in zip(bounds[:-1], bounds[1:])}
+
+
 def verify_shuffled(cases, outputs):
+    """Every call draws a new permutation of all the samples, then cuts it into batches.
+
+    Besides a new order, the batches must hold other samples in the second epoch than in the
+    first (cases with at least two batches of at least two samples). With the fixed seed this is
+    deterministic; for a correct shuffle the chance that a second permutation cuts into the same
+    batches is at most (full batches) / C(m, batch_size) ≤ 3 / C(96, 32) < 1e-24 on these
+    cases, so only shuffling inside fixed batches, or shuffling the order of fixed batches, fails.
+    """
     for case, out in zip(cases, outputs):
-        m = len(case["x"])
+        m, size = len(case["x"]), int(case["batch_size"])
         if m < 10:
             continue
         first, _ = _epoch_rows(case, out, "first")
@@ -85,6 +123,28 @@ def verify_shuffled(cases, outputs):
         if first.shape == second.shape and np.array_equal(first, second):
             raise Failure(f"two calls gave the same order{_label(case)}",
                           "draw a new permutation on every call (inside gen_batch), not once")
+        batches = _batch_sets(case, out, "first")
+        if size >= 2 and m > size and batches == _batch_sets(case, out, "second"):
+            together = sorted(min(batches, key=min))[:6]
+            raise Failure(f"the batches hold the same samples in every epoch{_label(case)}: only their order "
+                          f"changes (samples {together}… always share a batch)",
+                          "permute all m indexes (np.random.permutation(m)), then cut the permuted samples "
+                          "into consecutive batches: shuffling inside fixed batches, or only the order of "
+                          "the batches, is not enough")
+
+
+def verify_reproducible(cases, outputs):
+    """Two runs from fresh instances after the same np.random.seed give the same batches, with
+    Python's ``random`` seeded differently before each run: the shuffle must come from np.random
+    (the course seeds np.random to make a training run reproducible)."""
+    for case, out in zip(cases, outputs):
+        first, _ = _epoch_rows(case, out, "first")
+        again, _ = _epoch_rows(case, out, "again")
+        same_sizes = [int(s) for s in out["first_sizes"]] == [int(s) for s in out["again_sizes"]]
+        if not (same_sizes and first.shape == again.shape and np.array_equal(first, again)):
+            raise Failure(f"two runs after the same np.random.seed gave different batches{_label(case)}",
+                          "draw the permutation from np.random (np.random.permutation), not from Python's "
+                          "random module or an unseeded np.random.default_rng()")
 
 
 def verify_untouched(cases, outputs):
@@ -100,12 +160,14 @@ _specs = [
     ("each_sample_once", 2, "every sample exactly once per epoch", verify_each_sample_once),
     ("batch_sizes", 1, "batch_size samples per batch, the remainder last", verify_batch_sizes),
     ("pairs", 1, "x and y rows stay paired", verify_pairs),
-    ("shuffled", 1, "a new order on every call", verify_shuffled),
+    ("shuffled", 1, "a new order on every call, and new batches", verify_shuffled),
+    ("reproducible", 1, "the same batches after the same np.random.seed", verify_reproducible),
     ("inputs_untouched", 1, "the caller's x and y are not modified", verify_untouched),
 ]
-#: being a generator and leaving the inputs alone count once every sample comes out exactly once
+#: being a generator, reproducibility and leaving the inputs alone count once every sample comes out exactly once
 _AFTER = {"generator": ("minibatch.gen_batch.each_sample_once",),
-          "inputs_untouched": ("minibatch.gen_batch.each_sample_once",)}
+          "inputs_untouched": ("minibatch.gen_batch.each_sample_once",),
+          "reproducible": ("minibatch.gen_batch.each_sample_once",)}
 CHECKS = [Check(f"minibatch.gen_batch.{name}", "MinibatchNetwork.gen_batch", points, text, trial, verify,
                 after=_AFTER.get(name, ()))
           for name, points, text, verify in _specs]

@@ -115,7 +115,7 @@ CHECKS = [
         ("inputs_untouched", 1, "z is not modified", untouched("z")),
     ]),
     *exercise_checks("MultiClassNetwork.init_weights", "multiclass.init_weights",
-                     Trial(probes.init_weights, init_cases("multi.init", n_classes=10)), [
+                     Trial(probes.init_weights, init_cases("multi.init", n_classes=(3, 10, 7))), [
         ("shapes", 1, "w1 (n, units), b1 (units,), w2 (units, k), b2 (k,)", verify_init_shapes),
         ("distribution", 1, "weights ~ N(0, 1), biases 0",
          init_distribution(standard_normal, lambda i, o, dist: "N(0, 1)")),

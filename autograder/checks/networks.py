@@ -18,6 +18,32 @@ VALUE_RTOL = 1e-9
 #: gradient-check tier for smooth functions (central differences in float64, h = 1e-6).
 GRADIENT_RTOL = 1e-7
 
+#: the tier for results returned in float32. Computing in float32 is not wrong mathematically (the
+#: course computes in float64, but a cast to float32 is a choice, not a mistake), so a float32
+#: result is held to float32 rounding: eps = 1.2e-7 per operation, accumulated over sums of up
+#: to 64 samples (≤ 64·eps/2 ≈ 4e-6 relative to the largest entry in the worst case; a float32
+#: backprop is seen at 1.5e-7). Every real backprop mistake (a factor, a sign, a missing term) is
+#: ≥ 1e-2 away. A float64 result is held to the float64 tiers, and one that is right only to
+#: float32 precision is told to compute in float64.
+FLOAT32_RTOL = 1e-5
+
+
+def precision_rtol(array, rtol):
+    """``rtol`` for a float64 (or integer) result; at least FLOAT32_RTOL for a float32 one."""
+    dtype = np.asarray(array).dtype
+    return max(rtol, FLOAT32_RTOL) if dtype.kind == "f" and dtype.itemsize == 4 else rtol
+
+
+def precision_hint(array, error):
+    """A hint when a float64 result is right only to float32 precision (or the result is float16)."""
+    dtype = np.asarray(array).dtype
+    if dtype.kind == "f" and dtype.itemsize < 4:
+        return f"the gradients came back as {dtype}: compute in float64 (float32 at least)"
+    if error <= FLOAT32_RTOL:
+        return ("right only to float32 precision: something is computed in float32 (an astype(np.float32), "
+                "a float32 array): compute in float64")
+    return None
+
 
 SIZES = ((1, 3, 4), (5, 1, 2), (17, 8, 6), (64, 30, 10))  # (m, n, units) — m = 1 included
 
@@ -45,8 +71,9 @@ def untouched(*names):
 
 def gradient_check(cases, outputs, numerical, names):
     """Compare backprop's gradients with numerical gradients of Σ err ⊙ z(θ) / m (the values of
-    ``numerical``, a function of checks/math.py, on the case's x, err and parameters)."""
-    worst = (0.0, None)
+    ``numerical``, a function of checks/math.py, on the case's x, err and parameters), to
+    GRADIENT_RTOL for float64 results, FLOAT32_RTOL for float32 ones (:func:`precision_rtol`)."""
+    worst = (0.0, None)  # (error / its tolerance, detail)
     for case, out in zip(cases, outputs):
         params = {name: np.asarray(case[name], dtype=float) for name in names}
         numeric = expected(numerical, x=case["x"], err=case["err"], **params)
@@ -54,20 +81,22 @@ def gradient_check(cases, outputs, numerical, names):
             got = out[f"{name}_grad"]
             expect_shape(f"{name}_grad", got, *accepted_shapes(params[name]), where=where(case))
             expect_finite(f"{name}_grad", got, where(case))
+            tolerance = precision_rtol(got, GRADIENT_RTOL)
+            dtype = np.asarray(got).dtype
             got = np.asarray(got, dtype=float).reshape(params[name].shape)
             error = relative_error(got, numeric[name])
-            if error > worst[0]:
+            if error / tolerance > worst[0]:
                 index = np.unravel_index(int(np.argmax(np.abs(got - numeric[name]))), got.shape) if got.shape else ()
-                worst = (error, (name, case, index, got, numeric[name]))
-    error, detail = worst
-    if error > GRADIENT_RTOL:
-        name, case, index, got, numeric = detail
+                worst = (error / tolerance, (name, case, index, got, numeric[name], error, tolerance, dtype))
+    ratio, detail = worst
+    if ratio > 1:
+        name, case, index, got, numeric, error, tolerance, dtype = detail
         m = len(case["x"])
         raise Failure(
-            f"{name}_grad disagrees with the numerical gradient{where(case)}: relative error {error:.2e} "
-            f"(pass at ≤ {GRADIENT_RTOL:.0e}); worst entry {name}[{', '.join(str(int(i)) for i in index)}]: "
-            f"numerical {numeric[index]:.6g}, yours {got[index]:.6g}",
-            diagnose(got, numeric, m) or _hidden_layer_hint(name),
+            f"{name}_grad ({dtype}) disagrees with the numerical gradient{where(case)}: relative error {error:.2e} "
+            f"(pass at ≤ {tolerance:.0e}); worst entry {name}[{', '.join(str(int(i)) for i in index)}]: "
+            f"numerical {numeric[index]:.12g}, yours {got[index]:.12g}",
+            diagnose(got, numeric, m) or precision_hint(np.empty(0, dtype), error) or _hidden_layer_hint(name),
             artifacts={"worst_parameter": name, "relative_error": error})
 
 
@@ -141,14 +170,19 @@ def verify_two_layer_gradient(cases, outputs):
 # --------------------------------------------------------------------------- initialisation
 
 
+#: (n_features, units) of the init cases: square-ish, wide and narrow layers
+INIT_SIZES = ((30, 10), (400, 60), (50, 25))
+
+
 def init_cases(tag, n_classes=None):
+    """Cases of init_weights: ``n_classes`` (a tuple, for the multi-class network) gives each
+    size its own number of classes, so code that ignores the argument (a fixed 10) is seen."""
     def make():
-        sizes = ((30, 10), (400, 60)) if n_classes is None else ((30, 10), (400, 60))
         cases = []
-        for n, units in sizes:
+        for i, (n, units) in enumerate(INIT_SIZES):
             case = {"n_features": np.array(n), "units": np.array(units), "seed": np.array(7)}
             if n_classes:
-                case["n_classes"] = np.array(n_classes)
+                case["n_classes"] = np.array(n_classes[i % len(n_classes)])
             cases.append(case)
         return cases
     return make
@@ -164,7 +198,8 @@ def expected_init_shapes(case):
 
 def verify_init_shapes(cases, outputs):
     for case, out in zip(cases, outputs):
-        label = f" (n_features={int(case['n_features'])}, units={int(case['units'])})"
+        label = f" (n_features={int(case['n_features'])}, units={int(case['units'])}" + (
+            f", n_classes={int(case['n_classes'])})" if "n_classes" in case else ")")
         for name, shapes in expected_init_shapes(case).items():
             if f"first_{name}" not in out:
                 raise Failure(f"self.{name} was not set by init_weights{label}")

@@ -69,6 +69,10 @@ def verify_dropout_rng(cases, outputs):
 
 
 def early_stopping_cases():
+    """Sequences with plain, noisy, tied and tiny improvements. Every strictly lower loss is an
+    improvement, however small: the ``tiny`` cases improve by 1e-6 and 1e-9 relative per epoch
+    (still far above float64 resolution, 2.2e-16) and must never stop, so a hidden minimum
+    improvement (``loss < best − 1e-4``) is caught whatever its size down to 1e-9."""
     rng = rng_for("early")
     noisy = 1 / np.arange(1, 40) + rng.normal(scale=0.02, size=39)
     return [
@@ -77,22 +81,41 @@ def early_stopping_cases():
         {"losses": np.r_[1.0, 0.5, 0.5, 0.5, 0.6], "patience": np.array(2)},     # ties are no improvement
         {"losses": noisy, "patience": np.array(4)},
         {"losses": np.r_[0.3, 0.4], "patience": np.array(1)},
+        {"losses": 0.5 * (1 - 1e-6) ** np.arange(20), "patience": np.array(2), "tiny": np.array(1e-6)},
+        {"losses": np.r_[2.0, 0.02 * (1 - 1e-9) ** np.arange(15)], "patience": np.array(1), "tiny": np.array(1e-9)},
+        {"losses": np.r_[1.0, 0.9, 0.9, 0.9 * (1 - 1e-9), 0.9 * (1 - 1e-9), 0.95], "patience": np.array(2)},
     ]
 
 
+def _first_true(flags):
+    return int(np.argmax(flags)) if np.any(flags) else None
+
+
+def _said(epoch, verb="return"):
+    return f"never {verb} True" if epoch is None else f"first {verb} True at epoch {epoch}"
+
+
 def verify_early_stopping(cases, outputs):
+    """update()'s answers and best_epoch against 'stop once `patience` epochs in a row brought no
+    strictly lower loss' (exact: the answers are booleans and epoch numbers)."""
     for case, out in zip(cases, outputs):
-        flags, best = expected("early_stopping_flags", losses=case["losses"], patience=int(case["patience"]))
+        losses, patience = case["losses"], int(case["patience"])
+        flags, best = expected("early_stopping_flags", losses=losses, patience=patience)
+        tie_flags, _ = expected("early_stopping_flags", losses=losses, patience=patience, ties_improve=True)
         got_flags = np.asarray(out["stop"], dtype=bool)
-        stop_at = int(np.argmax(flags)) if flags.any() else None
-        got_stop = int(np.argmax(got_flags)) if got_flags.any() else None
-        label = f" (patience={int(case['patience'])}, losses={np.round(case['losses'][:12], 3).tolist()}…)"
+        stop_at, got_stop = _first_true(flags), _first_true(got_flags)
+        label = f" (patience={patience}, losses={np.array2string(losses[:12], precision=10, separator=', ')}…)"
         if got_stop != stop_at:
             hint = None
-            if stop_at is not None and got_stop is not None and abs(got_stop - stop_at) == 1:
+            if got_stop == _first_true(tie_flags):
+                hint = ("an equal loss is not an improvement: count an epoch as better only when "
+                        "val_loss < best_loss (not <=)")
+            elif "tiny" in case and (stop_at is None or (got_stop is not None and got_stop < stop_at)):
+                hint = (f"here every epoch lowers the loss by {float(case['tiny']):.0e} relative: any strictly "
+                        "lower loss is an improvement, however small (no minimum improvement)")
+            elif stop_at is not None and got_stop is not None and abs(got_stop - stop_at) == 1:
                 hint = "off by one: stop once `patience` epochs in a row brought no strict improvement"
-            raise Failure(f"update() should first return True at epoch {stop_at}, "
-                          f"first returned True at epoch {got_stop}{label}", hint)
+            raise Failure(f"update() should {_said(stop_at)}, but it {_said(got_stop, 'returned')}{label}", hint)
         last = stop_at if stop_at is not None else len(flags) - 1
         if int(out["best_epoch"][last]) != int(best[last]):
             raise Failure(f"best_epoch should be {int(best[last])} at epoch {last}, got "

@@ -1,5 +1,8 @@
-"""Probe of minibatch.py: two epochs of MinibatchNetwork.gen_batch."""
+"""Probe of minibatch.py: two epochs of MinibatchNetwork.gen_batch, and a third run after the
+same seed from a fresh instance (reproducibility)."""
+import collections.abc
 import inspect
+import random
 
 import numpy as np
 
@@ -19,25 +22,38 @@ def _collect(generator, limit):
     return batches
 
 
-def gen_batch(sub, case):
-    """Two epochs of gen_batch(x, y) after np.random.seed(seed); rows concatenated per epoch."""
-    cls = sub.attribute(str(case["class"]))
-    net = cls(batch_size=int(scalar(case["batch_size"])))
-    x, y = fresh(case["x"]), fresh(case["y"])
-    np.random.seed(int(scalar(case["seed"])))
-    out = {}
-    for epoch in ("first", "second"):
-        generator = net.gen_batch(x, y)
-        out[f"{epoch}_is_generator"] = inspect.isgenerator(generator)
-        batches = _collect(generator, min(len(x), MAX_BATCHES))
-        for batch in batches:
-            if not isinstance(batch, (tuple, list)) or len(batch) != 2:
-                raise TypeError("gen_batch must yield (x_batch, y_batch) pairs")
-        out[f"{epoch}_sizes"] = np.array([len(bx) for bx, _ in batches] + [-1])[:-1]
-        out[f"{epoch}_y_sizes"] = np.array([len(by) for _, by in batches] + [-1])[:-1]
-        if batches:
-            out[f"{epoch}_x"] = np.concatenate([np.asarray(bx) for bx, _ in batches])
-            out[f"{epoch}_y"] = np.concatenate([np.asarray(by) for _, by in batches])
-    out["x_after"], out["y_after"] = x, y
-    return out
+def _epoch(net, x, y, out, prefix):
+    """One call of gen_batch(x, y): what it returned (kind, type name) and its batches' rows."""
+    generator = net.gen_batch(x, y)
+    out[f"{prefix}_is_generator"] = inspect.isgenerator(generator)
+    out[f"{prefix}_is_iterator"] = isinstance(generator, collections.abc.Iterator)
+    out[f"{prefix}_type"] = np.array(type(generator).__name__)
+    batches = _collect(generator, min(len(x), MAX_BATCHES))
+    for batch in batches:
+        if not isinstance(batch, (tuple, list)) or len(batch) != 2:
+            raise TypeError("gen_batch must yield (x_batch, y_batch) pairs")
+    out[f"{prefix}_sizes"] = np.array([len(bx) for bx, _ in batches] + [-1])[:-1]
+    out[f"{prefix}_y_sizes"] = np.array([len(by) for _, by in batches] + [-1])[:-1]
+    if batches:
+        out[f"{prefix}_x"] = np.concatenate([np.asarray(bx) for bx, _ in batches])
+        out[f"{prefix}_y"] = np.concatenate([np.asarray(by) for _, by in batches])
 
+
+def gen_batch(sub, case):
+    """Two epochs (``first``, ``second``) of gen_batch(x, y) after np.random.seed(seed), then
+    ``again``: one epoch from a fresh instance after the same np.random.seed, with Python's
+    ``random`` seeded differently before each run (the course's contract is np.random); rows
+    concatenated per epoch, batch sizes, and what gen_batch returned."""
+    cls = sub.attribute(str(case["class"]))
+    seed = int(scalar(case["seed"]))
+    out = {}
+    for run, epochs in (("first", ("first", "second")), ("again", ("again",))):
+        net = cls(batch_size=int(scalar(case["batch_size"])))
+        x, y = fresh(case["x"]), fresh(case["y"])  # fresh copies: an in-place shuffle does not carry over
+        random.seed(f"{run}-{seed}")
+        np.random.seed(seed)
+        for epoch in epochs:
+            _epoch(net, x, y, out, epoch)
+        if run == "first":
+            out["x_after"], out["y_after"] = x, y
+    return out
