@@ -85,6 +85,7 @@ def verify_architecture(cases, outputs):
                           "the hidden layer is the NumPy network's sigmoid; the output layer gives class "
                           "probabilities with softmax (activation='sigmoid' / 'softmax', in Dense or in an "
                           "Activation layer right after it)")
+    _verify_biases(out)
     compiled = json.loads(str(out["compile_config"]))
     _verify_optimizer(compiled.get("optimizer"))
     loss = compiled.get("loss")
@@ -97,6 +98,17 @@ def verify_architecture(cases, outputs):
     if not any(re.sub(r"[^a-z]", "", name.lower()) in ACCURACY_NAMES for name in metrics):
         raise Failure(f"compile with metrics=['accuracy'], got metrics {metrics or 'none'}",
                       "the course's model reports its accuracy while training: metrics=['accuracy']")
+
+
+def _verify_biases(out):
+    """Every Dense layer keeps its bias (the NumPy network adds b1 and b2)."""
+    kinds = [str(kind) for kind in out["layer_types"]]
+    biases = [bool(b) for b in out.get("layer_biases", [True] * len(kinds))]
+    dense = [with_bias for kind, with_bias in zip(kinds, biases) if kind == "Dense"]
+    for with_bias, where in zip(dense, ("hidden", "output")):
+        if not with_bias:
+            raise Failure(f"the {where} Dense layer has no bias (use_bias=False)",
+                          "the NumPy network adds b1 and b2: keep Dense's bias (the default, use_bias=True)")
 
 
 def _verify_optimizer(optimizer):

@@ -21,6 +21,7 @@ def build(sub, case):
         "layer_types": np.array([str(kind) for kind, _ in layers] or [""]),
         "layer_units": np.array([int(config.get("units", -1) or -1) for _, config in layers] or [-1]),
         "layer_activations": np.array([_activation_name(config.get("activation")) for _, config in layers] or [""]),
+        "layer_biases": np.array([bool(config.get("use_bias", True)) for _, config in layers] or [True]),
         "compile_config": json.dumps(_compile_config(model), default=str),
     }
     weights = [case["w1"], case["b1"], case["w2"], case["b2"]]

@@ -110,9 +110,7 @@ ENTRIES = [
     {"id": "keras_model.dense_then_activation", "module": "keras_model", "exercise": "build_keras_model",
      "find": "    from keras.layers import Dense\n\n    model = Sequential([\n        Input(shape=(n_features,)),\n        Dense(units, activation=\"sigmoid\"),\n        Dense(n_classes, activation=\"softmax\"),\n    ])\n",
      "replace": "    from keras.layers import Activation, Dense\n\n    model = Sequential([\n        Input(shape=(n_features,)),\n        Dense(units), Activation(\"sigmoid\"),\n        Dense(n_classes), Activation(\"softmax\"),\n    ])\n",
-     "why": "Dense layers followed by Activation layers",
-     "known_gap": "keras_model.architecture reads each Dense layer's own activation (linear here) and "
-                  "does not follow it with the Activation layer after it"},
+     "why": "Dense layers followed by Activation layers"},
     {"id": "keras_model.objects_and_add", "module": "keras_model", "exercise": "build_keras_model",
      "find": "    model = Sequential([\n        Input(shape=(n_features,)),\n        Dense(units, activation=\"sigmoid\"),\n        Dense(n_classes, activation=\"softmax\"),\n    ])\n    model.compile(optimizer=\"sgd\", loss=\"categorical_crossentropy\", metrics=[\"accuracy\"])\n",
      "replace": "    from keras.losses import CategoricalCrossentropy\n    from keras.optimizers import SGD\n\n    model = Sequential()\n    model.add(Input(shape=(n_features,)))\n    model.add(Dense(units, activation=\"sigmoid\"))\n    model.add(Dense(n_classes, activation=\"softmax\"))\n    model.compile(optimizer=SGD(), loss=CategoricalCrossentropy(), metrics=[\"accuracy\"])\n",
