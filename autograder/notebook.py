@@ -180,7 +180,8 @@ def grade_folder(folder, check_ids):
         table += "\n\n" + "\n\n".join(failed_output)
     return {"score": report.score, "max_score": report.max_score, "table": table,
             "checks": {result.check.id: {"score": result.score, "points": result.check.points,
-                                         "status": result.verdict.status} for result in report.results}}
+                                         "status": result.verdict.status, "message": result.verdict.message}
+                       for result in report.results}}
 
 
 def grade_to_file(folder, result_file, check_ids):
