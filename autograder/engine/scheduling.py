@@ -47,7 +47,8 @@ class _Progress:
             return None
         return sorter
 
-    def grade_in_order(self, grade_exercise):
+    def grade_one_by_one(self, grade_exercise):
+        """Grade the exercises one after the other, in ``order``, in this thread."""
         for exercise in self.order:
             self.finish(exercise, grade_exercise(exercise, self.failing(exercise)))
         return self.verdicts
@@ -67,7 +68,7 @@ def schedule(selected, grade_exercise, jobs):
     progress = _Progress(selected)
     sorter = progress.sorter()
     if sorter is None:  # grade in order rather than hang
-        return progress.grade_in_order(grade_exercise)
+        return progress.grade_one_by_one(grade_exercise)
     running = {}
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         while sorter.is_active():
@@ -92,4 +93,4 @@ def grade_in_order(selected, grade_exercise, failed=()):
         progress.order = list(TopologicalSorter(progress.needs).static_order())
     except CycleError:
         pass  # in order, as schedule() does
-    return progress.grade_in_order(grade_exercise)
+    return progress.grade_one_by_one(grade_exercise)
