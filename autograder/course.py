@@ -1,6 +1,6 @@
 """The course manifest: the one place that says what the course is.
 
-Modules in teaching order, the exercises each module holds (an exercise is a solution region of
+Modules in course order (a module after the modules it imports), the exercises each module holds (an exercise is a solution region of
 the reference, or a training run that puts several exercises together), the chapters that teach
 them (one nbgrader assignment each), and which exercises every multi-exercise check needs.
 Every other list in the kit (checks, probes, hidden checks, exercise stubs, nbgrader chapters,
@@ -28,25 +28,33 @@ class Chapter:
     intro: str
 
 
-#: Course modules in teaching order, each with its exercises in teaching order. An exercise
+#: Course modules in course order, each with its exercises in teaching order. An exercise
 #: named ``Class.method`` (or ``function``) is that solution region; the exercises named in
 #: words ("Training on ...", "... vs Keras") have no code of their own: they run others together.
+#:
+#: The course order is the order of the modules' imports: a module comes after every module it
+#: imports (``dual_layer`` imports ``penalty_grad``, taught with it in chapter 2, from
+#: ``regularization``), so that a module's own points never wait on a later module: every
+#: exercise a check NEEDS lies in the check's own module or an earlier one, and a training
+#: exercise that runs several modules belongs to the last of them
+#: (``tests/test_course_manifest.py``). The chapters (:data:`CHAPTERS`) teach the exercises in
+#: the order of the lectures.
 COURSE_MODULES = (
     Module("single_layer", "A single layer", (
         "SingleLayer.forpass", "SingleLayer.backprop")),
+    Module("regularization", "Regularisation", (
+        "penalty_grad", "dropout", "EarlyStopping")),
     Module("dual_layer", "Two layers and initialisation", (
         "DualLayer.forpass", "DualLayer.backprop", "DualLayer.init_weights",
-        "RandomInitNetwork.init_weights", "XavierInitNetwork.init_weights", "Training on breast cancer")),
+        "RandomInitNetwork.init_weights", "XavierInitNetwork.init_weights")),
     Module("minibatch", "Mini-batches", (
-        "MinibatchNetwork.gen_batch",)),
+        "MinibatchNetwork.gen_batch", "Training on breast cancer")),
     Module("multiclass", "Multi-class classification", (
         "MultiClassNetwork.softmax", "MultiClassNetwork.init_weights", "MultiClassNetwork.forpass",
         "MultiClassNetwork.backprop", "MultiClassNetwork.training", "Training on Fashion-MNIST",
         "MultiClassNetwork vs Keras")),
     Module("optimizers", "Optimisers", (
         "Momentum.update", "RMSProp.update", "Adam.update")),
-    Module("regularization", "Regularisation", (
-        "penalty_grad", "dropout", "EarlyStopping")),
     Module("gradients", "Numerical gradients", (
         "numerical_diff", "numerical_gradient")),
     Module("keras_model", "The network in Keras", (
@@ -114,11 +122,11 @@ CHAPTERS = (
             "categorical cross-entropy."),
 )
 
-#: Course module names in teaching order.
+#: Course module names in course order.
 MODULES = tuple(module.name for module in COURSE_MODULES)
-#: {exercise: module}, exercises in teaching order.
+#: {exercise: module}, exercises in course order.
 EXERCISE_MODULES = {exercise: module.name for module in COURSE_MODULES for exercise in module.exercises}
-#: every exercise of the course, in teaching order
+#: every exercise of the course, in course order
 EXERCISES = tuple(EXERCISE_MODULES)
 
 
@@ -128,7 +136,7 @@ def module_of(exercise):
 
 
 def exercises_of(module):
-    """The exercises of one course module, in teaching order."""
+    """The exercises of one course module, in course order."""
     return next(m.exercises for m in COURSE_MODULES if m.name == module)
 
 

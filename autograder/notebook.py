@@ -151,44 +151,37 @@ def grade(checks, sources=None, timeout=GRADE_TIMEOUT):
 # --------------------------------------------------------------------------- grader side
 
 def check_closure(check_ids, checks=None):
-    """The checks to run so that the listed ones get the verdicts of a full grade: every check of
-    their exercises, and of every exercise those depend on (a failing dependency blocks a check
-    in the full grade, and an exercise's checks share one child process)."""
+    """The checks a grade of the listed ones runs so that they get the verdicts of a full grade
+    (the engine's :func:`autograder.engine.dependency_closure`): every check of their exercises,
+    and of every exercise those depend on. Unknown ids raise ValueError."""
     from .checks import ALL_CHECKS
+    from .engine import dependency_closure
     checks = ALL_CHECKS if checks is None else checks
     by_id = {check.id: check for check in checks}
     unknown = [check_id for check_id in check_ids if check_id not in by_id]
     if unknown:
         raise ValueError(f"unknown check(s): {', '.join(unknown)}")
-    wanted, pending = set(), [by_id[check_id].exercise for check_id in check_ids]
-    while pending:
-        exercise = pending.pop()
-        if exercise in wanted:
-            continue
-        wanted.add(exercise)
-        pending.extend(dep for check in checks if check.exercise == exercise for dep in check.depends_on)
-    return tuple(check for check in checks if check.exercise in wanted)
+    return tuple(dependency_closure([by_id[check_id] for check_id in check_ids], checks))
 
 
 def grade_folder(folder, check_ids):
-    """Grade ``folder`` (isolated) on ``check_ids``: {"score", "max_score", "table", "checks"}."""
+    """Grade ``folder`` (isolated) on ``check_ids``, with the verdicts of a full grade (the
+    engine grades the exercises they depend on too, ``grade(folder, only=check_ids)``):
+    {"score", "max_score", "table", "checks"}."""
     from .engine import grade as engine_grade
-    from .engine.results import Report
     from .report import format_table
-    report = engine_grade(folder, checks=check_closure(check_ids))
-    listed = set(check_ids)
-    kept = Report([result for result in report.results if result.check.id in listed])
-    exercises = {result.check.exercise for result in kept.results}
-    kept.outputs = {exercise: output for exercise, output in report.outputs.items() if exercise in exercises}
-    table = format_table(kept)
-    failed_output = [f"Output of your code ({exercise}):\n{output}" for exercise, output in kept.outputs.items()
+    check_closure(check_ids)  # unknown ids raise
+    report = engine_grade(folder, only=frozenset(check_ids))
+    table = format_table(report)
+    failed_output = [f"Output of your code ({exercise}):\n{output}" for exercise, output in report.outputs.items()
                      if any(r.check.exercise == exercise and r.verdict.status in ("error", "failed")
-                            for r in kept.results)]
+                            for r in report.results)]
     if failed_output:
         table += "\n\n" + "\n\n".join(failed_output)
-    return {"score": kept.score, "max_score": kept.max_score, "table": table,
+    return {"score": report.score, "max_score": report.max_score, "table": table,
             "checks": {result.check.id: {"score": result.score, "points": result.check.points,
-                                         "status": result.verdict.status} for result in kept.results}}
+                                         "status": result.verdict.status, "message": result.verdict.message}
+                       for result in report.results}}
 
 
 def grade_to_file(folder, result_file, check_ids):

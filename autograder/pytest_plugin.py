@@ -18,13 +18,13 @@ without such a test.
 
 import pytest
 
-from .checks import ALL_CHECKS, EXERCISE_MODULES
-from .engine import InProcessRunner, grade_exercise, select_checks
+from .checks import EXERCISE_MODULES
+from .engine import InProcessRunner, dependency_closure, grade_exercise, select_checks
+from .engine.scheduling import grade_in_order
 
 #: per session: {folder: FolderGrader}, and the node ids of the tests that ran an nnkit check
 GRADERS = pytest.StashKey[dict]()
 CHECK_TESTS = pytest.StashKey[set]()
-_EXERCISE_OF = {check.id: check.exercise for check in ALL_CHECKS}
 
 
 def pytest_generate_tests(metafunc):
@@ -74,14 +74,16 @@ class PublicCheck:
 class FolderGrader:
     """The public verdicts of one folder, as ``autograder.engine.grade(folder,
     include_hidden=False, isolated=False)`` gives them, graded one exercise at a time when a test
-    first needs it, after the exercises it depends on. Trials run in this process's main thread,
-    so that the in-process time limit holds."""
+    first needs it, after the exercises it depends on: the engine's :func:`dependency_closure`
+    and order (:func:`grade_in_order`), as ``grade(folder, only=...)`` uses them. Trials run in
+    this process's main thread, so that the in-process time limit holds."""
 
     def __init__(self, folder):
         self.folder = folder
         self.checks = select_checks(folder, include_hidden=False)
         self.verdicts = {}  # check id -> Verdict
         self.graded = set()
+        self.failed = set()  # graded exercises with a check below full marks
         self._runner = None
 
     def verdict(self, check):
@@ -90,17 +92,21 @@ class FolderGrader:
         return self.verdicts[check.id]
 
     def grade(self, exercise):
-        """Grade one exercise, once, after the exercises its checks depend on."""
-        if exercise in self.graded:
+        """Grade one exercise, once, after the exercises its checks depend on (those not graded yet)."""
+        mine = [c for c in self.checks if c.exercise == exercise]
+        todo = [c for c in dependency_closure(mine, self.checks) if c.exercise not in self.graded]
+        if not todo:
             return
-        self.graded.add(exercise)  # before its dependencies: a cycle ends here instead of looping
-        checks = [c for c in self.checks if c.exercise == exercise]
-        for dependency in dict.fromkeys(d for c in checks for d in c.depends_on):
-            self.grade(dependency)
-        if checks:
-            failing = {_EXERCISE_OF.get(cid) for cid, verdict in self.verdicts.items() if verdict.fraction < 1}
-            graded = grade_exercise(self.runner, checks, failing)
-            self.verdicts.update({cid: verdict for cid, (verdict, _) in graded.items()})
+
+        def grade_one(name, failing):
+            graded = grade_exercise(self.runner, [c for c in todo if c.exercise == name], failing)
+            self.graded.add(name)
+            if any(verdict.fraction < 1 for verdict, _ in graded.values()):
+                self.failed.add(name)
+            return graded
+
+        graded = grade_in_order(todo, grade_one, self.failed)
+        self.verdicts.update({cid: verdict for cid, (verdict, _) in graded.items()})
 
     @property
     def runner(self):

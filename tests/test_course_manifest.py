@@ -4,6 +4,7 @@ README's tables all agree with it."""
 import importlib
 import importlib.util
 import inspect
+import re
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,37 @@ def test_needs_name_existing_checks_and_exercises_with_code():
     for check in ALL_CHECKS:
         assert check.depends_on == course.needs(check.id), check.id
         assert set(check.depends_on) <= set(course.EXERCISES), check.id
+
+
+POSITION = {module: index for index, module in enumerate(course.MODULES)}
+
+
+def test_a_modules_points_never_wait_on_later_modules():
+    """The course order: every exercise a check needs lies in the check's own module or in an
+    earlier one, so that grading a module (Classroom's all-or-nothing step) never needs work of
+    a later module."""
+    for check in ALL_CHECKS:
+        home = course.module_of(check.exercise)
+        later = [e for e in check.depends_on if POSITION[course.module_of(e)] > POSITION[home]]
+        assert not later, f"{check.id} ({home}) needs {later}, of later modules"
+
+
+def test_a_training_exercise_belongs_to_the_last_module_it_runs():
+    """An exercise without code of its own (a training run, a comparison with Keras) belongs to
+    the last module, in course order, of the exercises its checks need."""
+    for exercise in (e for e in course.EXERCISES if not course.has_code(e)):
+        needed = {course.module_of(dep) for check in ALL_CHECKS if check.exercise == exercise
+                  for dep in check.depends_on}
+        assert needed, exercise
+        assert course.module_of(exercise) == max(needed, key=POSITION.get), exercise
+
+
+@pytest.mark.parametrize("module", course.MODULES)
+def test_a_module_imports_only_earlier_modules(module):
+    """The course order is the order of the reference modules' imports."""
+    source = (KIT / "reference" / f"{module}.py").read_text()
+    imported = set(re.findall(r"^from \.(\w+) import", source, re.MULTILINE))
+    assert imported <= set(course.MODULES[:POSITION[module]]), (module, imported)
 
 
 def test_every_exercise_with_code_is_taught_in_exactly_one_chapter():

@@ -108,7 +108,7 @@ def test_correct_submission_gets_full_marks(autograder_zip, tmp_path):
     assert "single_layer.backprop.values" in tests          # hidden checks are graded here
     assert tests["single_layer.backprop.values"]["visibility"] == "after_published"
     assert results["score"] == sum(t["max_score"] for t in results["tests"]) > 0
-    assert "graded modules: single_layer, dual_layer, minibatch" in done.stdout
+    assert "graded modules: single_layer, regularization, dual_layer, minibatch" in done.stdout
 
 
 def test_stub_submission_scores_zero(autograder_zip, tmp_path):

@@ -88,8 +88,8 @@ def test_verdicts_are_the_engines_whatever_k_selects(submission, engine_outcomes
 
 def test_blocking_does_not_depend_on_the_tests_that_ran(submission, engine_outcomes, tmp_path):
     outcomes, _ = pytest_outcomes(submission, "breast", tmp_path / "report.xml")
-    assert outcomes["dual_layer::Training on breast cancer::single_layer"] == ("passed", "")
-    kind, message = outcomes["dual_layer::Training on breast cancer::dual_layer"]
+    assert outcomes["minibatch::Training on breast cancer::single_layer"] == ("passed", "")
+    kind, message = outcomes["minibatch::Training on breast cancer::dual_layer"]
     assert kind == "failed" and message.startswith("not graded: needs DualLayer.backprop")
     untouched, _ = pytest_outcomes(submission, "DualLayer.backprop and inputs_untouched", tmp_path / "other.xml")
     assert untouched == {"dual_layer::DualLayer.backprop::inputs_untouched":

@@ -191,7 +191,7 @@ def test_public_checks_fail_on_the_stubs(student_repo):
 def test_isolated_grade_of_one_module_in_the_student_copy(student_repo, tmp_path):
     folder = solved_copy(student_repo, tmp_path / "solved")
     results = tmp_path / "results.json"
-    done = run(["-m", "autograder", "grade", "exercises", "--only", "dual_layer", "--json",
+    done = run(["-m", "autograder", "grade", "exercises", "--only", "minibatch", "--json",
                 str(results)], cwd=folder)
     assert done.returncode == 0, done.stderr
     payload = json.loads(results.read_text())

@@ -70,10 +70,10 @@ def mutated_copy(folder, entry):
 
 
 def selection(check):
-    """grade() arguments that run ``check``: its whole exercise, except for a convergence check,
-    which runs alone (each one trains a network; its dependencies are not selected, so it is
-    graded rather than blocked)."""
-    if check.exercise.startswith("Training on"):
+    """grade() arguments that run ``check``: its whole exercise, except for a check that needs
+    other exercises, which runs alone (a convergence check trains a network; ``only`` would grade
+    the exercises it needs too, and the mutation may block it: alone, it is graded)."""
+    if check.depends_on:
         return {"checks": (check,)}
     return {"only": check.exercise}
 

@@ -1,11 +1,10 @@
 """Checks of dual_layer.py: DualLayer's forward and backward passes, the three weight
-initialisations (ones, N(0, 1), Xavier), and the networks of the course trained on breast cancer."""
+initialisations (ones, N(0, 1), Xavier)."""
 from ..probes import dual_layer as probes
 from .base import Trial
 from .networks import (exercise_checks, glorot_uniform, init_cases, init_distribution, pass_checks, standard_normal,
                        two_layer_cases, verify_init_ones, verify_init_shapes, verify_seeded, verify_two_layer_forpass,
                        verify_two_layer_gradient, verify_two_layer_shapes)
-from .training import breast_cancer_checks
 
 forpass = Trial(probes.forpass, two_layer_cases("dual.forpass", backprop=False))
 backprop = Trial(probes.backprop, two_layer_cases("dual.backprop"))
@@ -34,5 +33,4 @@ CHECKS = [
          init_distribution(glorot_uniform, lambda i, o, dist: f"U(±{dist.support()[1]:.3g}) = U(±sqrt(6/({i}+{o})))")),
         ("seeded", 1, "reproducible under np.random.seed", verify_seeded),
     ]),
-    *breast_cancer_checks(),
 ]

@@ -1,8 +1,10 @@
-"""Checks of minibatch.py: the mini-batch generator gen_batch, a property test over several sizes."""
+"""Checks of minibatch.py: the mini-batch generator gen_batch, a property test over several sizes,
+and the networks of the course trained on breast cancer (the last of them is MinibatchNetwork)."""
 import numpy as np
 
 from ..probes import minibatch as probes
 from .base import Check, Failure, Trial
+from .training import breast_cancer_checks
 
 CASES = ((100, 32), (96, 32), (10, 32), (7, 1), (364, 128))  # (m, batch_size): remainder, exact, m < batch
 
@@ -170,4 +172,4 @@ _AFTER = {"generator": ("minibatch.gen_batch.each_sample_once",),
           "reproducible": ("minibatch.gen_batch.each_sample_once",)}
 CHECKS = [Check(f"minibatch.gen_batch.{name}", "MinibatchNetwork.gen_batch", points, text, trial, verify,
                 after=_AFTER.get(name, ()))
-          for name, points, text, verify in _specs]
+          for name, points, text, verify in _specs] + breast_cancer_checks()

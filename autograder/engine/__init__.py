@@ -16,10 +16,10 @@ from .isolated import (MAX_ERROR_BYTES, MAX_JOB_RESULT_BYTES, MAX_SANDBOX_DEPTH,
 from .limits import DEFAULT_DISK, DEFAULT_MEMORY, DEFAULT_TIMEOUT, Limits
 from .results import CheckResult, Report, Verdict
 from .scheduling import schedule
-from .selection import missing_requirements, select_checks
+from .selection import dependency_closure, missing_requirements, select_checks
 from .verification import after_prerequisites, error_verdict, verify
 
-__all__ = ["grade", "grade_exercise", "Limits", "Report", "CheckResult", "Verdict", "InProcessRunner", "IsolatedRunner",
+__all__ = ["grade", "grade_exercise", "blocked_verdict", "dependency_closure", "Limits", "Report", "CheckResult", "Verdict", "InProcessRunner", "IsolatedRunner",
            "TrialTimeout", "select_checks", "missing_requirements", "verify", "error_verdict",
            "after_prerequisites", "schedule", "CHILD_FLAGS", "DEFAULT_TIMEOUT", "DEFAULT_MEMORY",
            "DEFAULT_DISK", "OUTPUT_LIMIT", "WATCH_INTERVAL", "MAX_SANDBOX_DEPTH", "MAX_JOB_RESULT_BYTES",
@@ -30,16 +30,21 @@ def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=No
           checks=ALL_CHECKS):
     """Grade the submission at ``path`` (a folder like exercises/, or one module): a Report.
 
-    ``only`` picks an exercise or module (see select_checks), ``isolated`` runs the probes in
-    sandboxed children (``jobs`` at once, each under ``limits``, never reading ``protected``)
-    rather than in this process.
+    ``only`` picks an exercise, a module or a check id prefix (or names exact check ids; see
+    select_checks): the report holds those checks only, with the verdicts of a full grade, since
+    the exercises they depend on are graded too (:func:`dependency_closure`) without being
+    reported. ``checks`` are the checks a full grade runs (hidden ones only with
+    ``include_hidden``). ``isolated`` runs the probes in sandboxed children (``jobs`` at once,
+    each under ``limits``, never reading ``protected``) rather than in this process.
     """
-    selected = select_checks(path, only, include_hidden, checks)
+    candidates = select_checks(path, None, include_hidden, checks)
+    selected = select_checks(path, only, include_hidden, checks) if only else candidates
+    graded = dependency_closure(selected, candidates)
     runner = IsolatedRunner(path, limits, protected) if isolated else InProcessRunner(path)
     report = Report()
     try:
-        verdicts = schedule(selected, lambda exercise, failing: grade_exercise(
-            runner, [c for c in selected if c.exercise == exercise], failing), max(1, jobs if isolated else 1))
+        verdicts = schedule(graded, lambda exercise, failing: grade_exercise(
+            runner, [c for c in graded if c.exercise == exercise], failing), max(1, jobs if isolated else 1))
         for check in selected:
             report.results.append(CheckResult(check, verdicts[check.id][0]))
         for check in selected:
@@ -70,8 +75,7 @@ def grade_exercise(runner, checks, failing):
         if reason:
             results[check.id] = (Verdict(0.0, reason, None, "skipped"), "")
         elif blocked:
-            results[check.id] = (Verdict(0.0, f"not graded: needs {', '.join(blocked)}, which does not pass yet",
-                                         None, "blocked"), "")
+            results[check.id] = (blocked_verdict(blocked), "")
         else:
             runnable.append(check)
     if runnable:
@@ -87,3 +91,11 @@ def grade_exercise(runner, checks, failing):
             results[check.id] = (after_prerequisites(check, verdict, {k: v for k, (v, _) in results.items()}),
                                  output)
     return results
+
+
+def blocked_verdict(blocked):
+    """The verdict of a check not graded because the exercises ``blocked`` (names, at least one)
+    it depends on do not pass yet: "not graded: needs A, which does not pass yet" (one) or
+    "needs A, B, which do not pass yet" (several)."""
+    verb = "does" if len(blocked) == 1 else "do"
+    return Verdict(0.0, f"not graded: needs {', '.join(blocked)}, which {verb} not pass yet", None, "blocked")

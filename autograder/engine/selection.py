@@ -8,7 +8,10 @@ from ..loader import submitted_modules
 
 def select_checks(path=None, only=None, include_hidden=True, checks=ALL_CHECKS):
     """Checks to run: hidden ones only when asked, one exercise (or module) with ``only``,
-    and for a single-module submission only the exercises of that module."""
+    and for a single-module submission only the exercises of that module.
+
+    ``only`` is a string (an exercise, a module, a check id prefix, or part of an exercise's
+    name, case-insensitive) or a collection of exact check ids."""
     modules = set(submitted_modules(path)) if path is not None else None
     chosen = []
     for check in checks:
@@ -22,7 +25,24 @@ def select_checks(path=None, only=None, include_hidden=True, checks=ALL_CHECKS):
     return chosen
 
 
+def dependency_closure(selected, candidates):
+    """The checks that give ``selected`` the verdicts of a full grade: among ``candidates`` (the
+    checks a full grade would run), every check of the selected checks' exercises and of every
+    exercise those depend on, recursively (a failing dependency blocks a check, and an exercise's
+    checks share one run). In the order of ``candidates``."""
+    wanted, pending = set(), [check.exercise for check in selected]
+    while pending:
+        exercise = pending.pop()
+        if exercise in wanted:
+            continue
+        wanted.add(exercise)
+        pending.extend(dep for check in candidates if check.exercise == exercise for dep in check.depends_on)
+    return [check for check in candidates if check.exercise in wanted]
+
+
 def _matches(check, only):
+    if not isinstance(only, str):
+        return check.id in only
     only = only.lower()
     return (check.exercise.lower() == only or check.id.lower().startswith(only)
             or EXERCISE_MODULES[check.exercise] == only or only in check.exercise.lower())
