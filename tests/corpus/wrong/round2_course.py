@@ -71,7 +71,6 @@ ENTRIES = [
         "target_check": "single_layer.backprop.values",
         "why": "keeps a running total of the weight gradient across calls (as when summing over "
                "mini-batches): right on the first call only",
-        "known_gap": "backprop is graded on fresh networks, one call each: state kept between calls is never seen",
     },
     # ------------------------------------------------------------------ dual_layer.py
     {
@@ -107,7 +106,6 @@ ENTRIES = [
         "target_check": "dual_layer.backprop.gradient",
         "why": "takes m from a1 (m, units) on the wrong axis: divides by the number of hidden units",
         "hint": "number of samples",
-        "known_hint_gap": "the hint blames the sigmoid derivative / w2ᵀ, not the division by the number of samples",
     },
     {
         "id": "dual_layer.init_weights.units_hardcoded",
@@ -258,7 +256,6 @@ ENTRIES = [
         "target_check": "multiclass.backprop.gradient",
         "why": "takes m from err (m, k) on the wrong axis: divides by the number of classes",
         "hint": "number of samples",
-        "known_hint_gap": "no hint (the same mistake in single_layer gets 'off by a factor of m: divide by the number of samples')",
     },
     {
         "id": "multiclass.training.sigmoid_times_err",
@@ -535,7 +532,6 @@ ENTRIES = [
         "target_check": "dual_layer.backprop.values",
         "why": "derivative = self.a1 is not a copy: a1(1 − a1) computed in place overwrites the stored "
                "a1, so a second backprop from the same forward pass is wrong",
-        "known_gap": "self.a1 is not checked to be left untouched by backprop (no second backprop after one forpass)",
     },
     {
         "id": "multiclass.init_weights.b1_row",
