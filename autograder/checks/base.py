@@ -60,6 +60,10 @@ class Check:
     #: ids of checks of the same exercise that must pass for this one to count (a property such
     #: as "inputs untouched" means nothing for code that computes the wrong thing)
     after: tuple = ()
+    #: optional ``explain_error(error) -> hint or None``: a hint for an error the student's code
+    #: raised during the trial (``error`` is the plain dict of engine.verification.error_verdict),
+    #: when the error's type and message point at a classic mistake
+    explain_error: Callable | None = None
 
     def __post_init__(self):
         if not self.depends_on:  # the course manifest says what a check needs besides its exercise

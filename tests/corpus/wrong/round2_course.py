@@ -153,7 +153,6 @@ ENTRIES = [
                "batch is empty (and training divides by m = 0)",
         "hint": "empty",
         "outcome": "error",
-        "known_hint_gap": "reports 'yielded more than 7 batches … does the loop stop after the last batch?', not the empty last batch when batch_size divides m",
     },
     {
         "id": "minibatch.gen_batch.shuffles_once",
@@ -174,7 +173,6 @@ ENTRIES = [
         "target_check": "minibatch.gen_batch.pairs",
         "why": "copies fit's y.reshape(-1, 1) into gen_batch: one-hot y (m, k) becomes (m·k, 1) and "
                "its rows no longer pair with x's",
-        "known_gap": "pairs are checked with y of shape (m,) or (m, 1) only, never a one-hot y (m, k)",
     },
     {
         "id": "minibatch.gen_batch.last_sample_lost",
@@ -204,7 +202,6 @@ ENTRIES = [
                "right when m = 1, silently wrong when m = k, an error otherwise",
         "hint": "keepdims",
         "outcome": "error",
-        "known_hint_gap": "reports the numpy broadcast error with no hint about keepdims",
     },
     {
         "id": "multiclass.softmax.column_max",
@@ -431,7 +428,6 @@ ENTRIES = [
         "why": "counts epochs without improvement on the previous epoch instead of on the best: a "
                "loss that oscillates above its best never stops",
         "hint": "best",
-        "known_hint_gap": "no hint: does not say that the wait counts epochs without improvement on the best loss, not on the previous epoch",
     },
     # ------------------------------------------------------------------ gradients.py
     {
