@@ -60,6 +60,10 @@ class Check:
     #: ids of checks of the same exercise that must pass for this one to count (a property such
     #: as "inputs untouched" means nothing for code that computes the wrong thing)
     after: tuple = ()
+    #: optional ``explain_error(error) -> hint or None``: a hint for an error the student's code
+    #: raised during the trial (``error`` is the plain dict of engine.verification.error_verdict),
+    #: when the error's type and message point at a classic mistake
+    explain_error: Callable | None = None
 
     def __post_init__(self):
         if not self.depends_on:  # the course manifest says what a check needs besides its exercise
@@ -118,11 +122,12 @@ def relative_error(a, b):
     return float(np.max(np.abs(a - b)) / max(1e-8, float(np.max(np.abs(a) + np.abs(b)))))
 
 
-def expect_close(name, actual, expected, rtol=1e-9, where="", m=None, shapes=None):
+def expect_close(name, actual, expected, rtol=1e-9, where="", m=None, shapes=None, sizes=None):
     """Fail unless ``actual`` matches ``expected`` to relative error ``rtol``.
 
     The error is :func:`relative_error`; failures name the worst index and recognise classic
-    mistakes: off by a factor ``m`` (missing or extra division), a flipped sign, a transpose.
+    mistakes: off by a factor ``m`` (missing or extra division) or ``m`` / one of ``sizes`` (a division
+    by the wrong size, :func:`diagnose`), a flipped sign, a transpose.
     """
     expected = np.asarray(expected, dtype=float)
     expect_shape(name, actual, *(shapes or (expected.shape,)), where=where)
@@ -135,7 +140,7 @@ def expect_close(name, actual, expected, rtol=1e-9, where="", m=None, shapes=Non
     want, got = distinct(expected[index], actual[index])
     message = (f"{name}{where}: wrong values (relative error {error:.2e} > {rtol:.0e}); "
                f"at index {tuple(int(i) for i in index)} expected {want}, got {got}")
-    raise Failure(message, diagnose(actual, expected, m))
+    raise Failure(message, diagnose(actual, expected, m, sizes))
 
 
 def distinct(a, b):
@@ -148,8 +153,10 @@ def distinct(a, b):
     return texts
 
 
-def diagnose(actual, expected, m=None):
-    """A hint when ``actual`` is a recognisable transformation of ``expected``."""
+def diagnose(actual, expected, m=None, sizes=None):
+    """A hint when ``actual`` is a recognisable transformation of ``expected``: a flipped sign, a
+    factor m or 1/m, or a constant factor m / s (or s / m) for one of the case's other ``sizes``
+    ({what it counts: size}): a division by the wrong size."""
     def same(a, b):
         return relative_error(a, b) < 1e-6
 
@@ -162,4 +169,22 @@ def diagnose(actual, expected, m=None):
             return "off by a factor of m: divide by the number of samples"
         if same(actual, expected / m):
             return "off by a factor of 1/m: divide by the number of samples only once"
+    if m:
+        return _wrong_divisor(actual, expected, m, sizes or {})
+    return None
+
+
+def _wrong_divisor(actual, expected, m, sizes):
+    """'divide by m, not by <size>' when actual = expected · m / size (or · size / m)."""
+    wrong = [(what, int(size)) for what, size in sizes.items() if size and int(size) != m]
+    over = [(what, size) for what, size in wrong if relative_error(actual, expected * m / size) < 1e-6]
+    if over:
+        named = " or ".join(f"{what} ({size})" for what, size in over)
+        return (f"off by a factor of m / {over[0][1]}: divide by the number of samples m = len(x) ({m}), "
+                f"not by {named}")
+    under = [(what, size) for what, size in wrong if relative_error(actual, expected * size / m) < 1e-6]
+    if under:
+        named = " or ".join(f"{what} ({size})" for what, size in under)
+        return (f"off by a factor of {under[0][1]} / m: divide by the number of samples m = len(x) ({m}) only, "
+                f"not also multiply by {named}")
     return None

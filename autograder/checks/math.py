@@ -301,3 +301,24 @@ def momentum_mistakes(w, grads, learning_rate, momentum):
         "velocity_not_kept": lambda w, g, s, t: w - lr * g,
     }
     return {name: _optimizer_run(np.asarray(w, dtype=float), grads, {}, step) for name, step in variants.items()}
+
+
+def softmax_without_keepdims(z):
+    """What a row-wise softmax gives for a square z (m = k) when its row maximum or row sum drops
+    keepdims: the (m,) vector broadcasts along the last axis, so entry [i, j] is shifted or divided
+    by row j's value. Stacked: [max without keepdims, sum without keepdims, both]."""
+    def variant(max_keepdims, sum_keepdims):
+        e = np.exp(z - z.max(axis=1, keepdims=max_keepdims))
+        return e / e.sum(axis=1, keepdims=sum_keepdims)
+    return np.stack([variant(False, True), variant(True, False), variant(False, False)])
+
+
+def early_stopping_flags_previous(losses, patience):
+    """The stop flags of the classic mistake 'wait counts epochs without improvement on the
+    previous epoch' (instead of on the best loss so far)."""
+    wait, previous, flags = 0, np.inf, []
+    for loss in losses:
+        wait = 0 if loss < previous else wait + 1
+        previous = loss
+        flags.append(wait >= int(patience))
+    return np.array(flags)

@@ -1,27 +1,43 @@
 """Checks of minibatch.py: the mini-batch generator gen_batch, a property test over several sizes,
 and the networks of the course trained on breast cancer (the last of them is MinibatchNetwork)."""
+import re
+
 import numpy as np
 
 from ..probes import minibatch as probes
 from .base import Check, Failure, Trial
 from .training import breast_cancer_checks
 
-CASES = ((100, 32), (96, 32), (10, 32), (7, 1), (364, 128))  # (m, batch_size): remainder, exact, m < batch
+#: (m, batch_size, y): remainder, exact, m < batch, batches of one, ...; y as a column (m, 1), a
+#: vector (m,) or one-hot (m, k) — gen_batch must keep y's shape whatever it is
+CASES = ((100, 32, "column"), (96, 32, "one_hot"), (10, 32, "vector"), (7, 1, "column"), (364, 128, "column"),
+         (60, 20, "vector"), (45, 8, "one_hot"))
+
+
+def targets(m, kind):
+    """y of the given kind whose rows name their sample: i (column, vector) or one-hot of i % 4
+    with i / 1000 added to the hot entry (one-hot)."""
+    ids = np.arange(m, dtype=float)
+    if kind == "column":
+        return ids.reshape(-1, 1)
+    if kind == "vector":
+        return ids
+    y = np.eye(4)[np.arange(m) % 4]
+    return y + y * ids[:, None] / 1000
 
 
 def gen_batch_cases():
     cases = []
-    for m, batch_size in CASES:
+    for m, batch_size, kind in CASES:
         # row i of x holds i in column 0 (and i + j/100 after), so every row names itself
         x = np.arange(m)[:, None] + np.arange(3)[None, :] / 100
-        cases.append({"class": np.array("minibatch.MinibatchNetwork"), "x": x,
-                      "y": np.arange(m, dtype=float).reshape(-1, 1),
+        cases.append({"class": np.array("minibatch.MinibatchNetwork"), "x": x, "y": targets(m, kind),
                       "batch_size": np.array(batch_size), "seed": np.array(m)})
     return cases
 
 
 def _label(case):
-    return f" (m={len(case['x'])}, batch_size={int(case['batch_size'])})"
+    return f" (m={len(case['x'])}, batch_size={int(case['batch_size'])}, y of shape {case['y'].shape})"
 
 
 def _epoch_rows(case, out, epoch):
@@ -76,6 +92,9 @@ def verify_batch_sizes(cases, outputs):
         m, size = len(case["x"]), int(case["batch_size"])
         expected = [size] * (m // size) + ([m % size] if m % size else [])
         got = [int(s) for s in out["first_sizes"]]
+        if 0 in got:
+            raise Failure(f"batch sizes{_label(case)}: batch {got.index(0) + 1} of {len(got)} is empty "
+                          f"(expected {expected}, got {got})", EMPTY_BATCH_HINT)
         if got != expected and m % size and got == expected[:-1]:
             raise Failure(f"batch sizes{_label(case)}: the remainder batch of {m % size} sample(s) is missing "
                           f"(expected {expected}, got {got})",
@@ -85,15 +104,46 @@ def verify_batch_sizes(cases, outputs):
                           "full batches of batch_size, the remainder last")
 
 
+EMPTY_BATCH_HINT = ("the number of batches is ceil(m / batch_size): m // batch_size + 1 adds an empty batch "
+                    "whenever batch_size divides m (and training on it divides by 0)")
+
+
+def explain_gen_batch_error(error):
+    """EMPTY_BATCH_HINT when the probe cut off a generator whose batches include an empty one."""
+    found = re.search(r"batch sizes: ([^)]*)\)", error.get("message", ""))
+    if not found:
+        return None
+    sizes = [text.strip() for text in found.group(1).split(",")]
+    if "0" not in sizes:
+        return None
+    return f"batch {sizes.index('0') + 1} is empty: " + EMPTY_BATCH_HINT
+
+
 def verify_pairs(cases, outputs):
+    """Each y batch holds the rows of y that belong to its x rows, in y's own shape: (b, 1), (b,)
+    or (b, k) for y (m, 1), (m,) or (m, k) (exact: the rows are copied, not computed)."""
     for case, out in zip(cases, outputs):
         x, y = _epoch_rows(case, out, "first")
+        y_shape = case["y"].shape[1:]
         if [int(s) for s in out["first_sizes"]] != [int(s) for s in out["first_y_sizes"]]:
-            raise Failure(f"x and y batches differ in length{_label(case)}")
-        y = np.asarray(y).reshape(len(y), -1)
-        if x.ndim != 2 or y.shape[0] != x.shape[0] or not np.array_equal(np.rint(x[:, 0]), y[:, 0]):
+            raise Failure(f"x and y batches differ in length{_label(case)}: x batches of "
+                          f"{[int(s) for s in out['first_sizes']][:6]}… rows, y batches of "
+                          f"{[int(s) for s in out['first_y_sizes']][:6]}…", _shape_hint(y_shape))
+        y = np.asarray(y)
+        if y.shape[1:] != y_shape:
+            raise Failure(f"y batches have rows of shape {y.shape[1:]}, y's rows have shape {y_shape}{_label(case)}",
+                          _shape_hint(y_shape))
+        ids = np.rint(x[:, 0]).astype(int) if x.ndim == 2 else None
+        if (ids is None or y.shape[0] != x.shape[0] or np.any(ids < 0) or np.any(ids >= len(case["y"]))
+                or not np.array_equal(y, case["y"][ids])):
             raise Failure(f"rows of x and y are no longer paired{_label(case)}",
                           "shuffle x and y with the same permutation of indexes")
+
+
+def _shape_hint(y_shape):
+    rows = f"(b, {', '.join(str(n) for n in y_shape)})" if y_shape else "(b,)"
+    return (f"keep y's shape: y[indexes] gives the rows of y as they are ({rows} here); no reshape in "
+            "gen_batch (a one-hot y (m, k) must stay (b, k))")
 
 
 def _batch_sets(case, out, epoch):
@@ -171,5 +221,5 @@ _AFTER = {"generator": ("minibatch.gen_batch.each_sample_once",),
           "inputs_untouched": ("minibatch.gen_batch.each_sample_once",),
           "reproducible": ("minibatch.gen_batch.each_sample_once",)}
 CHECKS = [Check(f"minibatch.gen_batch.{name}", "MinibatchNetwork.gen_batch", points, text, trial, verify,
-                after=_AFTER.get(name, ()))
+                after=_AFTER.get(name, ()), explain_error=explain_gen_batch_error)
           for name, points, text, verify in _specs] + breast_cancer_checks()

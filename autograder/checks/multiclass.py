@@ -1,6 +1,8 @@
 """Checks of multiclass.py: MultiClassNetwork's softmax, weight initialisation, forward and
 backward passes, one training step of softmax + cross-entropy, the network trained on
 Fashion-MNIST, and its agreement with the same network in Keras."""
+import re
+
 import numpy as np
 
 from ..probes import multiclass as probes
@@ -21,6 +23,7 @@ def softmax_cases():
         {"z": rng.normal(size=(7, 10)) * 3},
         {"z": np.array([[1000.0, 0.0, -1000.0], [-1000.0, -1000.0, -999.0], [800.0, 800.0, 800.0]])},
         {"z": rng.normal(size=(5, 4)) * 50 - 700},
+        {"z": rng.normal(size=(4, 4)) * 2},  # m = k: a row max or sum without keepdims broadcasts silently
     ]
 
 
@@ -46,7 +49,36 @@ def verify_softmax_values(cases, outputs):
         if np.allclose(a.sum(axis=0), 1) and not np.allclose(a.sum(axis=1), 1):
             raise Failure(f"softmax(z){label}: the columns sum to 1, the rows do not",
                           "normalise each row (axis=1): each sample's class probabilities sum to 1")
+        _expect_not_without_keepdims(a, case["z"], label)
         expect_close("softmax(z)", a, expected("softmax", z=case["z"]), 1e-9, label)
+
+
+KEEPDIMS_HINT = ("take the row maximum and the row sum with keepdims=True (or [:, None]): an (m,) vector "
+                 "broadcasts along the columns of z (m, k), not along its rows")
+
+
+def _expect_not_without_keepdims(a, z, label):
+    """For a square z, fail with KEEPDIMS_HINT when ``a`` is softmax with a row max or row sum
+    taken without keepdims (checks/math.softmax_without_keepdims, to 1e-9)."""
+    if z.ndim != 2 or z.shape[0] != z.shape[1] or z.shape[0] < 2:
+        return
+    for variant in expected("softmax_without_keepdims", z=z):
+        if relative_error(a, variant) <= 1e-9 and relative_error(a, expected("softmax", z=z)) > 1e-9:
+            raise Failure(f"softmax(z){label}: wrong values, each entry shifted or scaled by another row's "
+                          "maximum or sum", KEEPDIMS_HINT)
+
+
+def explain_softmax_error(error):
+    """KEEPDIMS_HINT for numpy's broadcast error between (m, k) and (m,): a row max or sum
+    taken without keepdims."""
+    if error.get("type") != "ValueError" or "broadcast" not in error.get("message", ""):
+        return None
+    shapes = [tuple(int(n) for n in re.findall(r"\d+", found))
+              for found in re.findall(r"\(([\d,\s]*)\)", error["message"])]
+    matrices = {shape[0] for shape in shapes if len(shape) == 2}
+    if any(len(shape) == 1 and shape[0] in matrices for shape in shapes):
+        return KEEPDIMS_HINT
+    return None
 
 
 def verify_softmax_stable(cases, outputs):
@@ -113,7 +145,7 @@ CHECKS = [
         ("values", 2, "row-wise softmax", verify_softmax_values),
         ("stable", 1, "finite and normalised for logits of ±1000", verify_softmax_stable),
         ("inputs_untouched", 1, "z is not modified", untouched("z")),
-    ]),
+    ], explain_error=explain_softmax_error),
     *exercise_checks("MultiClassNetwork.init_weights", "multiclass.init_weights",
                      Trial(probes.init_weights, init_cases("multi.init", n_classes=(3, 10, 7))), [
         ("shapes", 1, "w1 (n, units), b1 (units,), w2 (units, k), b2 (k,)", verify_init_shapes),

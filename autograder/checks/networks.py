@@ -91,13 +91,46 @@ def gradient_check(cases, outputs, numerical, names):
     ratio, detail = worst
     if ratio > 1:
         name, case, index, got, numeric, error, tolerance, dtype = detail
-        m = len(case["x"])
         raise Failure(
             f"{name}_grad ({dtype}) disagrees with the numerical gradient{where(case)}: relative error {error:.2e} "
             f"(pass at ≤ {tolerance:.0e}); worst entry {name}[{', '.join(str(int(i)) for i in index)}]: "
             f"numerical {numeric[index]:.12g}, yours {got[index]:.12g}",
-            diagnose(got, numeric, m) or precision_hint(np.empty(0, dtype), error) or _hidden_layer_hint(name),
+            diagnose(got, numeric, len(case["x"]), case_sizes(case)) or precision_hint(np.empty(0, dtype), error)
+            or _hidden_layer_hint(name),
             artifacts={"worst_parameter": name, "relative_error": error})
+    verify_stateless(cases, outputs, names)
+
+
+def case_sizes(case):
+    """The sizes a backprop case shows besides m, by what they count (for ``diagnose``)."""
+    sizes = {"the number of features n = x.shape[1]": case["x"].shape[1]}
+    if "w1" in case:
+        sizes["the number of hidden units"] = np.shape(case["w1"])[1]
+    if np.ndim(case["err"]) == 2 and np.shape(case["err"])[1] > 1:
+        sizes["the number of classes"] = np.shape(case["err"])[1]
+    return sizes
+
+
+def verify_stateless(cases, outputs, names):
+    """backprop leaves self.a1 as forpass stored it (exactly) and a second call on the same
+    network with the same inputs returns the same gradients (to VALUE_RTOL: the same arithmetic
+    twice; anything kept from the first call shows up as a difference)."""
+    for case, out in zip(cases, outputs):
+        if "a1" in case and "a1_after" in out and not (
+                np.shape(out["a1_after"]) == np.shape(case["a1"]) and np.array_equal(out["a1_after"], case["a1"])):
+            raise Failure(f"backprop changed self.a1{where(case)}: a second backprop after the same forpass "
+                          "would start from other activations",
+                          "derivative = self.a1 is not a copy: compute self.a1 * (1 - self.a1) as a new array "
+                          "(no *= on self.a1)")
+        for name in names:
+            first, again = out[f"{name}_grad"], out.get(f"again_{name}_grad")
+            if again is None:
+                continue
+            if np.shape(first) != np.shape(again) or relative_error(first, again) > VALUE_RTOL:
+                raise Failure(f"{name}_grad differs between two backprop calls on the same network with the same "
+                              f"x and err{where(case)}: state kept between calls",
+                              "compute the gradients from this call's x and err only: no running total in self, "
+                              "nothing computed in place in the network's arrays")
 
 
 def _hidden_layer_hint(name):

@@ -84,6 +84,8 @@ def early_stopping_cases():
         {"losses": 0.5 * (1 - 1e-6) ** np.arange(20), "patience": np.array(2), "tiny": np.array(1e-6)},
         {"losses": np.r_[2.0, 0.02 * (1 - 1e-9) ** np.arange(15)], "patience": np.array(1), "tiny": np.array(1e-9)},
         {"losses": np.r_[1.0, 0.9, 0.9, 0.9 * (1 - 1e-9), 0.9 * (1 - 1e-9), 0.95], "patience": np.array(2)},
+        # oscillates above its best (0.5): every other epoch improves on the previous one, never on the best
+        {"losses": np.r_[1.0, 0.5, np.tile([0.8, 0.7], 6)], "patience": np.array(3)},
     ]
 
 
@@ -102,6 +104,7 @@ def verify_early_stopping(cases, outputs):
         losses, patience = case["losses"], int(case["patience"])
         flags, best = expected("early_stopping_flags", losses=losses, patience=patience)
         tie_flags, _ = expected("early_stopping_flags", losses=losses, patience=patience, ties_improve=True)
+        previous_flags = expected("early_stopping_flags_previous", losses=losses, patience=patience)
         got_flags = np.asarray(out["stop"], dtype=bool)
         stop_at, got_stop = _first_true(flags), _first_true(got_flags)
         label = f" (patience={patience}, losses={np.array2string(losses[:12], precision=10, separator=', ')}…)"
@@ -110,6 +113,9 @@ def verify_early_stopping(cases, outputs):
             if got_stop == _first_true(tie_flags):
                 hint = ("an equal loss is not an improvement: count an epoch as better only when "
                         "val_loss < best_loss (not <=)")
+            elif got_stop == _first_true(previous_flags):
+                hint = ("the wait counts epochs without improvement on the best loss so far, not on the previous "
+                        "epoch: compare val_loss with best_loss, and reset the wait only when it beats the best")
             elif "tiny" in case and (stop_at is None or (got_stop is not None and got_stop < stop_at)):
                 hint = (f"here every epoch lowers the loss by {float(case['tiny']):.0e} relative: any strictly "
                         "lower loss is an improvement, however small (no minimum improvement)")

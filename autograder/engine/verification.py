@@ -34,7 +34,19 @@ def error_verdict(check, error):
     if error.get("type") == "Timeout":
         return Verdict(0.0, error["message"], "look for a loop that never ends", "error")
     where = f" ({error['where']})" if error.get("where") else ""
-    return Verdict(0.0, f"{check.exercise} raised {error['type']}: {error['message']}{where}", None, "error")
+    return Verdict(0.0, f"{check.exercise} raised {error['type']}: {error['message']}{where}",
+                   _error_hint(check, error), "error")
+
+
+def _error_hint(check, error):
+    """The check's hint for this error (``Check.explain_error``), or None; a hint that cannot be
+    made (the error dict lacks a key, odd text) is no hint, never the grader's error."""
+    if check.explain_error is None:
+        return None
+    try:
+        return check.explain_error(error)
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def after_prerequisites(check, verdict, verdicts):

@@ -17,9 +17,18 @@ def _collect(generator, limit):
     for batch in generator:
         batches.append(batch)
         if len(batches) > limit:
-            raise RuntimeError(f"gen_batch yielded more than {limit} batches for {limit} samples: "
-                               "does the loop stop after the last batch?")
+            raise RuntimeError(f"gen_batch yielded more than {limit} batches for {limit} samples "
+                               f"(batch sizes: {_sizes_text(batches)}): does the loop stop after the last batch?")
     return batches
+
+
+def _sizes_text(batches, shown=12):
+    """The batches' sizes as text, e.g. '1, 1, …, 1, 0' (the first few and the last)."""
+    sizes = [str(len(batch[0])) if isinstance(batch, (tuple, list)) and batch and hasattr(batch[0], "__len__")
+             else "?" for batch in batches]
+    if len(sizes) > shown:
+        sizes = sizes[:shown - 2] + ["…"] + sizes[-2:]
+    return ", ".join(sizes)
 
 
 def _epoch(net, x, y, out, prefix):

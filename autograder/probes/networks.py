@@ -31,17 +31,25 @@ def forpass(sub, class_path, case):
 
 
 def backprop(sub, class_path, case):
-    """The gradients net.backprop(x, err) returns (w_grad, b_grad; or w1_grad … b2_grad), and
-    x and err afterwards."""
+    """The gradients net.backprop(x, err) returns (w_grad, b_grad; or w1_grad … b2_grad), x and
+    err afterwards, self.a1 afterwards (``a1_after``, two-layer networks), and the gradients of a
+    second call on the same network with fresh copies of the same inputs (``again_*``)."""
     net = network(sub, class_path, case)
-    x, err = fresh(case["x"]), fresh(case["err"])
-    grads = net.backprop(x, err)
     names = ("w_grad", "b_grad") if "w" in case else ("w1_grad", "b1_grad", "w2_grad", "b2_grad")
+    x, err = fresh(case["x"]), fresh(case["err"])
+    out = _gradients(net.backprop(x, err), names, "")
+    out.update(x_after=x, err_after=err)
+    if "a1" in case and getattr(net, "a1", None) is not None:
+        out["a1_after"] = np.array(net.a1, copy=True)
+    out.update(_gradients(net.backprop(fresh(case["x"]), fresh(case["err"])), names, "again_"))
+    return out
+
+
+def _gradients(grads, names, prefix):
+    """backprop's tuple as {prefix + name: a private copy} (a later call cannot change it)."""
     if not isinstance(grads, (tuple, list)) or len(grads) != len(names):
         raise TypeError(f"backprop must return a tuple of {len(names)} gradients {names}")
-    out = dict(zip(names, grads))
-    out.update(x_after=x, err_after=err)
-    return out
+    return {prefix + name: np.array(grad, copy=True) for name, grad in zip(names, grads)}
 
 
 def init_weights(sub, class_path, case):

@@ -71,7 +71,6 @@ ENTRIES = [
         "target_check": "single_layer.backprop.values",
         "why": "keeps a running total of the weight gradient across calls (as when summing over "
                "mini-batches): right on the first call only",
-        "known_gap": "backprop is graded on fresh networks, one call each: state kept between calls is never seen",
     },
     # ------------------------------------------------------------------ dual_layer.py
     {
@@ -107,7 +106,6 @@ ENTRIES = [
         "target_check": "dual_layer.backprop.gradient",
         "why": "takes m from a1 (m, units) on the wrong axis: divides by the number of hidden units",
         "hint": "number of samples",
-        "known_hint_gap": "the hint blames the sigmoid derivative / w2ᵀ, not the division by the number of samples",
     },
     {
         "id": "dual_layer.init_weights.units_hardcoded",
@@ -155,7 +153,6 @@ ENTRIES = [
                "batch is empty (and training divides by m = 0)",
         "hint": "empty",
         "outcome": "error",
-        "known_hint_gap": "reports 'yielded more than 7 batches … does the loop stop after the last batch?', not the empty last batch when batch_size divides m",
     },
     {
         "id": "minibatch.gen_batch.shuffles_once",
@@ -176,7 +173,6 @@ ENTRIES = [
         "target_check": "minibatch.gen_batch.pairs",
         "why": "copies fit's y.reshape(-1, 1) into gen_batch: one-hot y (m, k) becomes (m·k, 1) and "
                "its rows no longer pair with x's",
-        "known_gap": "pairs are checked with y of shape (m,) or (m, 1) only, never a one-hot y (m, k)",
     },
     {
         "id": "minibatch.gen_batch.last_sample_lost",
@@ -206,7 +202,6 @@ ENTRIES = [
                "right when m = 1, silently wrong when m = k, an error otherwise",
         "hint": "keepdims",
         "outcome": "error",
-        "known_hint_gap": "reports the numpy broadcast error with no hint about keepdims",
     },
     {
         "id": "multiclass.softmax.column_max",
@@ -258,7 +253,6 @@ ENTRIES = [
         "target_check": "multiclass.backprop.gradient",
         "why": "takes m from err (m, k) on the wrong axis: divides by the number of classes",
         "hint": "number of samples",
-        "known_hint_gap": "no hint (the same mistake in single_layer gets 'off by a factor of m: divide by the number of samples')",
     },
     {
         "id": "multiclass.training.sigmoid_times_err",
@@ -434,7 +428,6 @@ ENTRIES = [
         "why": "counts epochs without improvement on the previous epoch instead of on the best: a "
                "loss that oscillates above its best never stops",
         "hint": "best",
-        "known_hint_gap": "no hint: does not say that the wait counts epochs without improvement on the best loss, not on the previous epoch",
     },
     # ------------------------------------------------------------------ gradients.py
     {
@@ -535,7 +528,6 @@ ENTRIES = [
         "target_check": "dual_layer.backprop.values",
         "why": "derivative = self.a1 is not a copy: a1(1 − a1) computed in place overwrites the stored "
                "a1, so a second backprop from the same forward pass is wrong",
-        "known_gap": "self.a1 is not checked to be left untouched by backprop (no second backprop after one forpass)",
     },
     {
         "id": "multiclass.init_weights.b1_row",
