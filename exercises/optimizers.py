@@ -4,7 +4,10 @@
 
 Each optimizer's ``update(params, grads)`` takes two dicts of numpy arrays with the same keys and
 updates every ``params[key]`` in place (``arr[...] = ...``), keeping its state (velocities,
-moments, step counts) separately for each key.
+moments, step counts) separately for each key. A call may pass the keys in another order than the
+last one, or only some of them: a key's state changes only in the calls that pass it, and a key
+passed for the first time starts from zero (Adam: its own step count t = 1, not the number of
+calls so far).
 """
 import numpy as np
 

@@ -41,6 +41,11 @@ DEFAULT_H = 1e-4
 #: same points in float64, so they differ by rounding only (≤ 1e-15·|f| / h ≈ 1e-12 relative
 #: at h ≥ 1e-3); another step, or a one-sided difference, is ≥ 1e-7 away on these cases
 SAME_STEP_RTOL = 1e-8
+#: a float32 x is perturbed in float32: x ± h rounds to float32 (spacing ≤ 2.4e-7 for |x| < 4),
+#: which moves the step 2h = 0.02 of the float32 case by ≤ 5e-7 in all, ≤ 3e-5 relative, whatever
+#: the restoring arithmetic; a float64 result is then within this of the float64 central difference
+FLOAT32_RTOL = 1e-4
+FLOAT32_H = 1e-2
 #: "x restored": within this many units in the last place of max(|x|, h) (restoring by
 #: x += h; x -= 2h; x += h leaves a residue of an ulp or two; a missing restore leaves h)
 RESTORE_ULPS = 4
@@ -57,19 +62,38 @@ def numerical_gradient_cases():
         if closure:
             case["closure"] = np.array(True)
         cases.append(case)
+    # x's dtype: float32 (perturbed in float32, gradients still float64) and integers (a float64
+    # copy is perturbed: an integer array would truncate x ± h); the result must be float64
+    shape = (3, 3)
+    cases.append({"x": rng.uniform(-2, 2, size=shape).astype(np.float32), "A": rng.normal(size=shape),
+                  "h": np.array(FLOAT32_H)})
+    cases.append({"x": rng.integers(-3, 4, size=shape), "A": rng.normal(size=shape), "h": np.array(1e-3)})
     return cases
+
+
+def _dtype_failure(x, grad, label):
+    """The Failure for a gradient that is not float64 (x's dtype taken over), or None."""
+    dtype = np.asarray(grad).dtype
+    if dtype == np.float64:
+        return None
+    return Failure(f"numerical_gradient{label} returned {dtype} gradients for an x of dtype {x.dtype}: "
+                   "expected float64",
+                   "np.zeros_like(x) takes x's dtype (float32 loses digits, integers truncate every entry): "
+                   "make grad np.zeros(x.shape) (float64) whatever x's dtype")
 
 
 def verify_numerical_gradient(cases, outputs):
     """Without h: against the analytic gradient A(2x·sin x + x²·cos x) + 2Σx, tolerance 1e-6
     relative (central differences with the default h = 1e-4 are within ~1e-8 here). With h: the
     central difference with that h, to SAME_STEP_RTOL. x must come back restored to within
-    RESTORE_ULPS ulps, and f may read the caller's x itself (x is perturbed in place)."""
+    RESTORE_ULPS ulps, and f may read the caller's x itself (x is perturbed in place). A float32 x: the
+    central difference to FLOAT32_RTOL (float32 rounding of x ± h); an integer x: to SAME_STEP_RTOL (a
+    float64 copy is perturbed); the gradients are float64 whatever x's dtype."""
     for case, out in zip(cases, outputs):
         x, A = case["x"], case["A"]
         h = float(case["h"]) if "h" in case else None
         values = expected("coupled_function_gradients", x=x, A=A, h=h or DEFAULT_H)
-        label = f" (x of shape {x.shape}{f', h={h:g}' if h else ''})"
+        label = f" (x of shape {x.shape}{'' if x.dtype == np.float64 else f', dtype {x.dtype}'}{f', h={h:g}' if h else ''})"
         after = np.asarray(out["x_after"], dtype=float)
         slack = RESTORE_ULPS * np.spacing(np.maximum(np.abs(x), h or DEFAULT_H))
         if after.shape != x.shape or not np.all(np.abs(after - x) <= slack):
@@ -77,6 +101,9 @@ def verify_numerical_gradient(cases, outputs):
                           "put each entry back to its original value before moving to the next")
         expect_shape("numerical_gradient", out["grad"], x.shape, where=label)
         expect_finite("numerical_gradient", out["grad"], label)
+        failure = _dtype_failure(x, out["grad"], label)
+        if failure is not None:
+            raise failure
         grad = np.asarray(out["grad"], dtype=float)
         if "closure" in case and not np.any(grad):
             raise Failure(f"numerical_gradient returned zeros when f reads the caller's x itself{label}, as "
@@ -87,7 +114,14 @@ def verify_numerical_gradient(cases, outputs):
             expect_close("numerical_gradient", grad, values["analytic"], 1e-6, label)
             continue
         error = relative_error(grad, values["central"])
-        if error > SAME_STEP_RTOL:
+        rtol = FLOAT32_RTOL if x.dtype == np.float32 else SAME_STEP_RTOL
+        if error > rtol:
+            if x.dtype.kind in "iu":
+                raise Failure(f"numerical_gradient{label}: wrong values for an integer x (relative error "
+                              f"{error:.2e}): x[idx] = x[idx] ± h is truncated to an integer, so f is not "
+                              "evaluated at x ± h",
+                              "an integer x cannot hold x ± h: perturb a float64 copy of it "
+                              "(x = np.array(x, dtype=float)) when x is not a floating array")
             index = np.unravel_index(int(np.argmax(np.abs(grad - values["central"]))), x.shape)
             hint = ("that is a one-sided difference: use (f(x+h) − f(x−h)) / 2h"
                     if relative_error(grad, values["forward"]) < 1e-6 else
@@ -95,7 +129,7 @@ def verify_numerical_gradient(cases, outputs):
                     if relative_error(grad, values["analytic"]) < 1e-4 else
                     diagnose(grad, values["central"]))
             raise Failure(f"numerical_gradient{label}: expected the central difference with this h (relative "
-                          f"error {error:.2e} > {SAME_STEP_RTOL:.0e}); at index {tuple(int(i) for i in index)} "
+                          f"error {error:.2e} > {rtol:.0e}); at index {tuple(int(i) for i in index)} "
                           f"expected {values['central'][index]:.10g}, got {grad[index]:.10g}", hint)
 
 

@@ -50,28 +50,47 @@ MISTAKE_HINTS = {
 SHARED_HINT = ("keep each optimizer's state on the instance (self.… = {} in __init__), one entry per key: "
                "two optimizers (one per network, say) must not share velocities or moments")
 TWO_INSTANCES = "two optimizers used alternately"
+#: the keys of each update() call in the case KEYED_STATE: b first passed in the 4th call, the
+#: order of the keys changing from call to call, w left out of the 8th
+KEY_SCHEDULE = ("w", "w", "w", "w,b", "b,w", "b,w", "w,b", "b", "b,w", "w,b", "b,w", "w,b")
+KEYED_STATE = "keys in changing order, b first passed in call 4, w left out of call 8"
+KEYED_STATE_HINTS = {
+    "Momentum": "keep the velocities in a dict by key (self.velocities[key]), not by position: update() may "
+                "get the keys in another order, or only some of them (a new key starts at v = 0)",
+    "RMSProp": "keep the mean squares in a dict by key (self.mean_squares[key]), not by position: update() may "
+               "get the keys in another order, or only some of them (a new key starts at s = 0)",
+    "Adam": "keep m, v and the step count t per key (self.steps[key]), not one counter per update() call nor "
+            "by position: a key first passed in a later call starts at t = 1, and a key left out of a call "
+            "does not advance its t",
+}
 
 
-def trajectory_case(name, kwargs, label, rng, shape, steps, scale, instances=1):
+def trajectory_case(name, kwargs, label, rng, shape, steps, scale, instances=1, schedule=None):
     """One input case of the probe ``optimizers.trajectory``: parameters w (``shape``) and b
     (``shape[1]``), and ``steps`` gradients for each, N(0, 1)·scale (b's three times larger); with
-    two ``instances``, the same again under ``other_`` for the second optimizer."""
+    two ``instances``, the same again under ``other_`` for the second optimizer. With a
+    ``schedule`` (the keys of each call, see the probe), b has w's shape, so that a state kept by
+    position rather than by key gives wrong numbers rather than a shape error."""
     case = {"class": np.array(name), "kwargs": np.array(json.dumps(kwargs)),
             "label": np.array(label), "keys": np.array(["w", "b"])}
+    b_shape = shape if schedule else shape[1:]
     for prefix in ("", "other_")[:instances]:
-        case.update({f"{prefix}param_w": rng.normal(size=shape), f"{prefix}param_b": rng.normal(size=shape[1]),
+        case.update({f"{prefix}param_w": rng.normal(size=shape), f"{prefix}param_b": rng.normal(size=b_shape),
                      f"{prefix}grads_w": rng.normal(size=(steps, *shape)) * scale,
-                     f"{prefix}grads_b": rng.normal(size=(steps, shape[1])) * scale * 3})
+                     f"{prefix}grads_b": rng.normal(size=(steps, *b_shape)) * scale * 3})
+    if schedule:
+        case["schedule"] = np.array(schedule)
     return case
 
 
 def optimizer_cases(name):
     def make():
         return [trajectory_case(name, OPTIMIZERS[name][kwargs_index], label, rng_for("optimizer", name, label),
-                                (3, 2), STEPS, scale, instances)
-                for label, kwargs_index, scale, instances in (
-                    ("defaults", 1, 1.0, 1), ("other hyper-parameters", 2, 1.0, 1),
-                    ("gradients around 1e-6", 1, 1e-6, 1), (TWO_INSTANCES, 1, 1.0, 2))]
+                                (3, 2), STEPS, scale, instances, schedule)
+                for label, kwargs_index, scale, instances, schedule in (
+                    ("defaults", 1, 1.0, 1, None), ("other hyper-parameters", 2, 1.0, 1, None),
+                    ("gradients around 1e-6", 1, 1e-6, 1, None), (TWO_INSTANCES, 1, 1.0, 2, None),
+                    (KEYED_STATE, 2, 1.0, 1, KEY_SCHEDULE))]
     return make
 
 
@@ -80,14 +99,25 @@ def runs(case):
     return ("", "other_") if "other_param_w" in case else ("",)
 
 
+def key_trajectory(function, case, prefix, key):
+    """The trajectory of params[key] by the function ``function`` of checks/math.py, one row per
+    call: the formula runs over the calls that pass ``key`` (all of them without a schedule), and
+    params[key] stays where it is during the others. For a dict of trajectories, each of them."""
+    passed = np.array([key in keys for keys in probes.schedule(case)])
+    result = expected(function, w=case[f"{prefix}param_{key}"], grads=case[f"{prefix}grads_{key}"][passed],
+                      **json.loads(str(case["kwargs"])))
+    rows = np.concatenate([[0], np.cumsum(passed)])
+    if isinstance(result, dict):
+        return {mistake: trajectory[rows] for mistake, trajectory in result.items()}
+    return result[rows]
+
+
 def candidate_mistakes(name, cases):
     """For each case, {(prefix, key): {mistake: trajectory}} from checks/math.py. Computed for every
     case, passing or not, so that the student copy has them recorded."""
-    kwargs = [json.loads(str(case["kwargs"])) for case in cases]
-    return [{(prefix, key): expected(MISTAKES[name], w=case[f"{prefix}param_{key}"],
-                                     grads=case[f"{prefix}grads_{key}"], **kw)
+    return [{(prefix, key): key_trajectory(MISTAKES[name], case, prefix, key)
              for prefix in runs(case) for key in (str(k) for k in case["keys"])}
-            for case, kw in zip(cases, kwargs)]
+            for case in cases]
 
 
 def displacement_error(got, trajectory):
@@ -140,12 +170,8 @@ def verify_trajectory(name):
         candidates = candidate_mistakes(name, cases)
         failures = []
         for case, out, found in zip(cases, outputs, candidates):
-            kwargs = json.loads(str(case["kwargs"]))
-            trajectories = {}
-            for prefix in runs(case):
-                for key in (str(k) for k in case["keys"]):
-                    trajectories[(prefix, key)] = expected(steps, w=case[f"{prefix}param_{key}"],
-                                                           grads=case[f"{prefix}grads_{key}"], **kwargs)
+            trajectories = {(prefix, key): key_trajectory(steps, case, prefix, key)
+                            for prefix in runs(case) for key in (str(k) for k in case["keys"])}
             try:
                 for (prefix, key), trajectory in trajectories.items():
                     _compare_trajectory(name, case, prefix, key, trajectory, out)
@@ -156,6 +182,8 @@ def verify_trajectory(name):
                 mistake = named_mistake(found, out, TRAJECTORY_RTOL)
                 if mistake is not None:
                     failure.hint = MISTAKE_HINTS[mistake]
+                elif "schedule" in case and not failures:
+                    failure.hint = KEYED_STATE_HINTS[name]
                 failures.append(failure)
         if failures:
             raise failures[0]

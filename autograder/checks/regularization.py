@@ -7,16 +7,39 @@ from .expectation import expected
 
 
 def penalty_cases():
+    """Random weights with and without each penalty, and (L1 active) a w holding exact zeros: a
+    zero-initialised column and scattered entries, where the derivative of |w| is sign(0) = 0."""
     rng = rng_for("penalty")
-    return [{"w": rng.normal(size=shape), "l1": np.array(l1), "l2": np.array(l2), "m": np.array(m)}
-            for shape, l1, l2, m in (((4, 3), 0.0, 0.01, 10), ((5, 1), 0.02, 0.0, 7),
-                                     ((6, 2), 0.03, 0.05, 32), ((3, 3), 0.0, 0.0, 1))]
+    cases = [{"w": rng.normal(size=shape), "l1": np.array(l1), "l2": np.array(l2), "m": np.array(m)}
+             for shape, l1, l2, m in (((4, 3), 0.0, 0.01, 10), ((5, 1), 0.02, 0.0, 7),
+                                      ((6, 2), 0.03, 0.05, 32), ((3, 3), 0.0, 0.0, 1))]
+    w = rng.normal(size=(5, 4))
+    w[:, 0] = 0.0
+    w[rng.random(size=w.shape) < 0.25] = 0.0
+    cases.append({"w": w, "l1": np.array(0.04), "l2": np.array(0.01), "m": np.array(8)})
+    return cases
+
+
+def _sign_of_zero_failure(w, grad, label):
+    """The Failure for a gradient that is wrong only where w is exactly 0 (NaN from w / |w|, or
+    ±l1 from w >= 0), or None."""
+    grad = np.asarray(grad, dtype=float)
+    zero = w == 0
+    if not zero.any() or grad.shape != w.shape or np.all(np.isfinite(grad[zero]) & (grad[zero] == 0)):
+        return None
+    return Failure(f"penalty_grad{label}: where w is exactly 0 the gradient should be 0 (sign(0) = 0), "
+                   f"got {grad[zero][0]!r}",
+                   "the derivative of |w| is np.sign(w), 0 at w = 0: w / |w| is 0/0 = nan there "
+                   "(zero-initialised weights, ReLU-dead units)")
 
 
 def verify_penalty(cases, outputs):
     for case, out in zip(cases, outputs):
         w, l1, l2, m = case["w"], float(case["l1"]), float(case["l2"]), int(case["m"])
         label = f" (l1={l1}, l2={l2}, m={m})"
+        failure = _sign_of_zero_failure(w, out["grad"], label) if l1 else None
+        if failure is not None:
+            raise failure
         expect_close("penalty_grad", out["grad"], expected("penalty_grad", w=w, l1=l1, l2=l2, m=m),
                      1e-12 if (l1 or l2) else 1, label, m)
         if not (l1 or l2) and np.any(np.asarray(out["grad"]) != 0):
@@ -66,6 +89,11 @@ def verify_dropout_rng(cases, outputs):
                           "draw the mask from the rng argument")
         if not np.array_equal(out["z_after"], case["z"]):
             raise Failure("dropout changed its input z", "return a new array")
+        if bool(out["returned_z"]) or bool(out["shares_z"]):
+            what = "z itself" if bool(out["returned_z"]) else "a view of z (it shares z's memory)"
+            raise Failure(f"dropout (rate={rate}) returned {what}: changing the result in place would change z",
+                          "return a new array for every rate, rate = 0 included (np.array(z, dtype=float) "
+                          "or z.copy()): the caller may scale or zero the result in place")
 
 
 def early_stopping_cases():
@@ -137,7 +165,7 @@ CHECKS = [
           Trial(probes.penalty_grad, penalty_cases), verify_penalty),
     Check("regularization.dropout.mask", "dropout", 2, "drops a `rate` fraction, rescales survivors by 1/(1−rate)",
           dropout, verify_dropout),
-    Check("regularization.dropout.rng", "dropout", 1, "the mask comes from rng; z is not modified",
+    Check("regularization.dropout.rng", "dropout", 1, "the mask comes from rng; z is neither modified nor returned",
           dropout, verify_dropout_rng, after=("regularization.dropout.mask",)),
     Check("regularization.early_stopping.signals", "EarlyStopping", 3,
           "stops after `patience` epochs without improvement, remembers the best epoch",

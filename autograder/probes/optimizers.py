@@ -12,7 +12,9 @@ def trajectory(sub, case):
     each step and whether the caller's arrays were updated in place. A case with ``other_param_*``
     arrays has a second optimizer (same settings, own parameters and gradients) updated right after
     the first at every step; its parameters come back as ``other_traj_*``, and ``shared`` names the
-    containers of state the two optimizers hold as one object (a class attribute, say)."""
+    containers of state the two optimizers hold as one object (a class attribute, say). A case
+    with a ``schedule`` (one string per step: the keys passed to that call, comma-separated, in
+    that order) passes only those keys, in that order, in both dicts of each call."""
     cls = sub.attribute(f"optimizers.{case['class']}")
     kwargs = json.loads(str(case["kwargs"]))
     keys = [str(k) for k in case["keys"]]
@@ -22,10 +24,12 @@ def trajectory(sub, case):
     params = {prefix: {key: fresh(case[f"{prefix}param_{key}"]) for key in keys} for prefix, _ in runs}
     originals = {prefix: dict(p) for prefix, p in params.items()}
     history = {prefix: {key: [p[key].copy()] for key in keys} for prefix, p in params.items()}
-    for step in range(case[f"grads_{keys[0]}"].shape[0]):
+    for step, step_keys in enumerate(schedule(case)):
         for prefix, optimizer in runs:
-            grads = {key: case[f"{prefix}grads_{key}"][step].copy() for key in keys}
-            optimizer.update(params[prefix], grads)
+            grads = {key: case[f"{prefix}grads_{key}"][step].copy() for key in step_keys}
+            passed = {key: params[prefix][key] for key in step_keys}
+            optimizer.update(passed, grads)
+            params[prefix].update(passed)  # an update() that rebinds params[key] is seen as before
             for key in keys:
                 history[prefix][key].append(np.array(params[prefix][key], dtype=float, copy=True))
     out = {f"{prefix}traj_{key}": np.stack(history[prefix][key]) for prefix, _ in runs for key in keys}
@@ -35,6 +39,14 @@ def trajectory(sub, case):
     if len(runs) == 2:
         out["shared"] = np.array(_shared_state(runs[0][1], runs[1][1]) or [""])
     return out
+
+
+def schedule(case):
+    """The keys of every update() call, in order: the case's ``schedule``, or all its keys."""
+    keys = [str(k) for k in case["keys"]]
+    if "schedule" in case:
+        return [str(step).split(",") for step in case["schedule"]]
+    return [keys] * case[f"grads_{keys[0]}"].shape[0]
 
 
 def _shared_state(first, second):

@@ -11,11 +11,15 @@ def penalty_grad(sub, case):
 
 
 def dropout(sub, case):
-    """dropout(z, rate, rng) twice with generators seeded alike, once with another seed."""
+    """dropout(z, rate, rng) twice with generators seeded alike, once with another seed; whether
+    the first result is z itself (``returned_z``) or shares its memory (``shares_z``: changing the
+    result in place would change z)."""
     function = sub.attribute("regularization.dropout")
     z = fresh(case["z"])
     rate, seed = scalar(case["rate"]), int(scalar(case["seed"]))
-    out = {"out": function(z, rate, np.random.default_rng(seed))}
+    result = function(z, rate, np.random.default_rng(seed))
+    out = {"out": result, "returned_z": np.array(result is z),
+           "shares_z": np.array(isinstance(result, np.ndarray) and np.may_share_memory(result, z))}
     out["again"] = function(z, rate, np.random.default_rng(seed))
     out["other"] = function(z, rate, np.random.default_rng(seed + 1))
     out["z_after"] = z

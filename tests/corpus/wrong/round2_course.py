@@ -278,7 +278,6 @@ ENTRIES = [
         "target_check": "optimizers.Momentum.trajectory",
         "why": "keeps the velocities by position (the slides' v1, v2) instead of by key: wrong "
                "when the dict's keys come in another order, or only some of them",
-        "known_gap": "every update() passes the same keys in the same order",
     },
     {
         "id": "optimizers.rmsprop.mutable_default_state",
@@ -312,7 +311,6 @@ ENTRIES = [
         "target_check": "optimizers.Adam.trajectory",
         "why": "one step counter per update() call instead of per key: a key updated for the "
                "first time in a later call gets the bias correction of a later step",
-        "known_gap": "every update() passes every key: a key first updated in a later call is never tried",
     },
     {
         "id": "optimizers.adam.bias_correction_before_increment",
@@ -357,7 +355,6 @@ ENTRIES = [
         "target_check": "regularization.penalty_grad.values",
         "why": "the derivative of |w| written as w / |w|: nan where a weight is exactly 0 "
                "(the course's zero-initialised biases, ReLU-dead weights)",
-        "known_gap": "w never holds an exact 0 (nan from 0/0 is not seen)",
     },
     {
         "id": "regularization.penalty_grad.aliases_w",
@@ -386,7 +383,6 @@ ENTRIES = [
         "target_check": "regularization.dropout.rng",
         "why": "rate = 0 returns the caller's array itself (the course's drop() does): the docstring "
                "promises a new array, and a later in-place change to the result changes z",
-        "known_gap": "the result for rate = 0 is not checked to be a new array (not z itself)",
     },
     {
         "id": "regularization.early_stopping.course_window",
@@ -568,7 +564,6 @@ ENTRIES = [
         "target_check": "gradients.numerical_gradient.values",
         "why": "the book's np.zeros_like(x): the gradient takes x's dtype (float32 in, float32 out; "
                "an integer x truncates every entry), not the float64 of the exercise",
-        "known_gap": "x is always float64 and the result's dtype is not checked (float32 or integer x never tried)",
     },
     {
         "id": "keras_model.no_metrics",
