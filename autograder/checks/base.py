@@ -97,6 +97,14 @@ def expect_shape(name, actual, *shapes, where=""):
         hint = "a single number came back: sum over the rows only (axis=0)"
     elif expected == () and actual.shape and actual.size > 1:
         hint = "the bias gradient of a single output is one number: sum over all samples"
+    elif len(expected) == 1 and actual.shape == (1,) and expected[0] > 1:
+        hint = "one value per unit is expected: sum over the samples (axis=0), not over the units"
+    elif actual.size == int(np.prod(expected)) and len(actual.shape) != len(expected):
+        hint = ("the right number of values, the wrong number of dimensions: a dimension of size 1 is missing "
+                "or extra (a column has shape (n, 1), not (n,))")
+    elif (len(expected) == 2 and len(actual.shape) == 2 and actual.shape[0] == expected[0]
+          and actual.shape[1] == 1 and expected[1] > 1):
+        hint = f"one column came back where {expected[1]} are expected: one column per output unit (class)"
     raise Failure(f"{name}{where}: expected shape {expected}, got {actual.shape}", hint)
 
 
@@ -169,8 +177,39 @@ def diagnose(actual, expected, m=None, sizes=None):
             return "off by a factor of m: divide by the number of samples"
         if same(actual, expected / m):
             return "off by a factor of 1/m: divide by the number of samples only once"
-    if m:
-        return _wrong_divisor(actual, expected, m, sizes or {})
+    for factor, text in ((2, "twice"), (0.5, "half")):
+        if same(actual, expected * factor):
+            return (f"{text} the expected values: off by a factor of 2 (the derivative of c·w²/2 is c·w, "
+                    "of c·w² it is 2c·w: check which one the formula asks for)")
+    return (_activation_mixup(actual, expected) or _row_normalisation(actual, expected)
+            or (_wrong_divisor(actual, expected, m, sizes or {}) if m else None))
+
+
+def _activation_mixup(actual, expected):
+    """'the sigmoid is missing / applied too often', 'softmax applied to the logits' hints."""
+    def squash(v):
+        return 1 / (1 + np.exp(-np.clip(v, -500, 500)))
+
+    if relative_error(squash(actual), expected) < 1e-6:
+        return "these are the values before the sigmoid: the activation (sigmoid) is missing"
+    if relative_error(actual, squash(expected)) < 1e-6:
+        return "these are the values after the sigmoid: return the logits (before the activation), not the activation"
+    if expected.ndim == 2 and expected.shape[1] > 1:
+        shifted = np.exp(expected - expected.max(axis=1, keepdims=True))
+        if relative_error(actual, shifted / shifted.sum(axis=1, keepdims=True)) < 1e-6:
+            return "these are the probabilities after a softmax: return the logits (before the softmax), not the activation"
+    return None
+
+
+def _row_normalisation(actual, expected):
+    """'divide each row by its own sum' when ``expected`` holds rows summing to 1 and ``actual`` is
+    proportional to it row by row."""
+    if expected.ndim != 2 or expected.shape[1] < 2 or not np.allclose(expected.sum(axis=1), 1):
+        return None
+    sums = actual.sum(axis=1, keepdims=True)
+    if np.all(sums > 0) and relative_error(actual / sums, expected) < 1e-6:
+        return ("the rows do not sum to 1: divide each row by its own sum "
+                "(np.sum over axis=1 with keepdims=True, not the sum of the whole batch)")
     return None
 
 

@@ -61,7 +61,8 @@ def untouched(*names):
             for name in names:
                 if not np.array_equal(out[f"{name}_after"], case[name]):
                     raise Failure(f"your function changed its input {name}{where(case)}",
-                                  "work on new arrays (x = x - ... or np.copy) instead of modifying the caller's")
+                                  "do not modify the caller's arrays in place: work on new arrays (x = x - ... "
+                                  "or np.copy) instead")
     return verify
 
 
@@ -263,7 +264,8 @@ def verify_seeded(cases, outputs):
                 raise Failure(f"self.{name} differs between two runs after the same np.random.seed",
                               "draw with np.random (np.random.normal / np.random.uniform) so seeding makes runs reproducible")
             if np.array_equal(out[f"first_{name}"], out[f"other_{name}"]):
-                raise Failure(f"self.{name} is the same after a different np.random.seed: it is not random")
+                raise Failure(f"self.{name} is the same after a different np.random.seed: it is not random",
+                              "do not call np.random.seed inside init_weights: the caller seeds, your code only draws")
 
 
 def init_distribution(make_dist, description):

@@ -40,8 +40,14 @@ def verify_penalty(cases, outputs):
         failure = _sign_of_zero_failure(w, out["grad"], label) if l1 else None
         if failure is not None:
             raise failure
-        expect_close("penalty_grad", out["grad"], expected("penalty_grad", w=w, l1=l1, l2=l2, m=m),
-                     1e-12 if (l1 or l2) else 1, label, m)
+        try:
+            expect_close("penalty_grad", out["grad"], expected("penalty_grad", w=w, l1=l1, l2=l2, m=m),
+                         1e-12 if (l1 or l2) else 1, label, m)
+        except Failure as failure:
+            grad = np.asarray(out["grad"], dtype=float)
+            if l1 and grad.shape == w.shape and relative_error(grad, (l1 + l2) * w / m) < 1e-6:
+                failure.hint = "the derivative of l1·|w| is l1·np.sign(w) (the sign of w), not l1·w"
+            raise
         if not (l1 or l2) and np.any(np.asarray(out["grad"]) != 0):
             raise Failure(f"penalty_grad{label} should be zero without a penalty")
         if not np.array_equal(out["w_after"], w):
@@ -67,8 +73,12 @@ def verify_dropout(cases, outputs):
         n = z.size
         fraction = dropped.mean()
         if abs(fraction - rate) > 5 * np.sqrt(rate * (1 - rate) / n) + 1e-12:
-            raise Failure(f"dropout(z){label} zeroed {fraction:.3f} of the entries, expected about {rate}",
-                          "drop an entry when rng.random(...) < rate (keep it otherwise)")
+            twice = 1 - (1 - rate) ** 2  # a second call dropping from the first call's output
+            hint = ("about as many zeros as two dropouts in a row: the first call changed z in place, so the "
+                    "second one dropped from already-dropped values; build a new array instead"
+                    if abs(fraction - twice) <= 5 * np.sqrt(twice * (1 - twice) / n) else
+                    "drop an entry when rng.random(...) < rate (keep it otherwise)")
+            raise Failure(f"dropout(z){label} zeroed {fraction:.3f} of the entries, expected about {rate}", hint)
         kept = ~dropped
         scale = 1 / (1 - rate)
         if relative_error(a[kept], z[kept] * scale) > 1e-12:
@@ -149,6 +159,9 @@ def verify_early_stopping(cases, outputs):
                         "lower loss is an improvement, however small (no minimum improvement)")
             elif stop_at is not None and got_stop is not None and abs(got_stop - stop_at) == 1:
                 hint = "off by one: stop once `patience` epochs in a row brought no strict improvement"
+            elif got_stop is not None and (stop_at is None or got_stop < stop_at):
+                hint = ("it stops too early: reset the wait to 0 every time the loss improves on the best, "
+                        "so that only epochs in a row without improvement count")
             raise Failure(f"update() should {_said(stop_at)}, but it {_said(got_stop, 'returned')}{label}", hint)
         last = stop_at if stop_at is not None else len(flags) - 1
         if int(out["best_epoch"][last]) != int(best[last]):

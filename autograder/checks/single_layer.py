@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..probes import single_layer as probes
-from .base import Trial, expect_close, expect_shape, rng_for
+from .base import Failure, Trial, expect_close, expect_shape, relative_error, rng_for
 from .expectation import expected
 from .networks import SIZES, VALUE_RTOL, gradient_check, pass_checks, where
 
@@ -28,7 +28,13 @@ def single_backprop_cases():
 def verify_single_forpass(cases, outputs):
     for case, out in zip(cases, outputs):
         z = expected("single_layer_forward", x=case["x"], w=case["w"], b=case["b"])
-        expect_close("z", out["z"], z, VALUE_RTOL, where(case))
+        try:
+            expect_close("z", out["z"], z, VALUE_RTOL, where(case))
+        except Failure as failure:
+            got = np.asarray(out["z"], dtype=float)
+            if float(case["b"]) and got.shape == z.shape and relative_error(got, z - case["b"]) < 1e-6:
+                failure.hint = "the bias is missing: z is x·w plus the bias b"
+            raise
 
 
 def verify_single_backprop_shapes(cases, outputs):

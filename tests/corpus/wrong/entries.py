@@ -28,6 +28,7 @@ ENTRIES = [
     # ------------------------------------------------------------------ single_layer.py
     {
         "id": "single_layer.forpass.no_bias",
+        "hint": "bias is missing",
         "module": "single_layer",
         "find": "z = np.dot(x, self.w) + self.b",
         "replace": "z = np.dot(x, self.w)",
@@ -36,6 +37,7 @@ ENTRIES = [
     },
     {
         "id": "single_layer.forpass.transposed",
+        "hint": "transposed",
         "module": "single_layer",
         "find": "z = np.dot(x, self.w) + self.b",
         "replace": "z = np.dot(self.w.T, x.T) + self.b",
@@ -44,6 +46,7 @@ ENTRIES = [
     },
     {
         "id": "single_layer.forpass.scales_x_in_place",
+        "hint": "in place",
         "module": "single_layer",
         "find": "        z = np.dot(x, self.w) + self.b\n",
         "replace": "        x *= self.w.T\n        z = np.sum(x, axis=1, keepdims=True) + self.b\n",
@@ -52,6 +55,7 @@ ENTRIES = [
     },
     {
         "id": "single_layer.backprop.transposed",
+        "hint": "transposed",
         "module": "single_layer",
         "find": "w_grad = np.dot(x.T, err) / m",
         "replace": "w_grad = np.dot(err.T, x) / m",
@@ -60,6 +64,7 @@ ENTRIES = [
     },
     {
         "id": "single_layer.backprop.bias_not_summed",
+        "hint": "sum over all samples",
         "module": "single_layer",
         "find": "b_grad = np.sum(err) / m",
         "replace": "b_grad = err / m",
@@ -68,6 +73,7 @@ ENTRIES = [
     },
     {
         "id": "single_layer.backprop.missing_m",
+        "hint": "factor of m",
         "module": "single_layer",
         "find": "w_grad = np.dot(x.T, err) / m",
         "replace": "w_grad = np.dot(x.T, err)",
@@ -76,6 +82,7 @@ ENTRIES = [
     },
     {
         "id": "single_layer.backprop.err_y_minus_a_inside",
+        "hint": "sign is flipped",
         "module": "single_layer",
         "find": "w_grad = np.dot(x.T, err) / m\n        b_grad = np.sum(err) / m",
         "replace": "w_grad = -np.dot(x.T, err) / m\n        b_grad = -np.sum(err) / m",
@@ -84,6 +91,7 @@ ENTRIES = [
     },
     {
         "id": "single_layer.backprop.bias_missing_m",
+        "hint": "factor of m",
         "module": "single_layer",
         "find": "b_grad = np.sum(err) / m",
         "replace": "b_grad = np.sum(err)",
@@ -92,6 +100,7 @@ ENTRIES = [
     },
     {
         "id": "single_layer.backprop.divides_err_in_place",
+        "hint": "in place",
         "module": "single_layer",
         "find": "w_grad = np.dot(x.T, err) / m\n        b_grad = np.sum(err) / m",
         "replace": "err /= m\n        w_grad = np.dot(x.T, err)\n        b_grad = np.sum(err)",
@@ -110,6 +119,7 @@ ENTRIES = [
     # ------------------------------------------------------------------ dual_layer.py
     {
         "id": "dual_layer.forpass.a1_is_z1",
+        "hint": "before the sigmoid",
         "module": "dual_layer",
         "find": "self.a1 = self.activation(z1)\n        z2 = np.dot(self.a1, self.w2) + self.b2",
         "replace": "self.a1 = z1\n        z2 = np.dot(self.activation(z1), self.w2) + self.b2",
@@ -118,6 +128,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.forpass.sigmoid_on_output",
+        "hint": "return the logits",
         "module": "dual_layer",
         "find": "        return z2\n",
         "replace": "        return self.activation(z2)\n",
@@ -126,6 +137,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.forpass.a1_not_stored",
+        "hint": "self.a1",
         "module": "dual_layer",
         "find": "self.a1 = self.activation(z1)\n        z2 = np.dot(self.a1, self.w2) + self.b2",
         "replace": "a1 = self.activation(z1)\n        z2 = np.dot(a1, self.w2) + self.b2",
@@ -134,6 +146,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.forpass.centres_x_in_place",
+        "hint": "in place",
         "module": "dual_layer",
         "find": "        z1 = np.dot(x, self.w1) + self.b1\n",
         "replace": "        z1 = np.dot(x, self.w1) + self.b1\n        x -= np.mean(x, axis=0)\n",
@@ -142,6 +155,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.backprop.no_sigmoid_derivative",
+        "hint": "a1(1 − a1)",
         "module": "dual_layer",
         "find": "err_to_hidden = np.dot(err, self.w2.T) * self.a1 * (1 - self.a1)",
         "replace": "err_to_hidden = np.dot(err, self.w2.T)",
@@ -150,6 +164,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.backprop.sigmoid_derivative_plus",
+        "hint": "a1(1 − a1)",
         "module": "dual_layer",
         "find": "err_to_hidden = np.dot(err, self.w2.T) * self.a1 * (1 - self.a1)",
         "replace": "err_to_hidden = np.dot(err, self.w2.T) * self.a1 * (1 + self.a1)",
@@ -158,6 +173,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.backprop.no_w2",
+        "hint": "w2ᵀ",
         "module": "dual_layer",
         "find": "err_to_hidden = np.dot(err, self.w2.T) * self.a1 * (1 - self.a1)",
         "replace": "err_to_hidden = err * self.a1 * (1 - self.a1)",
@@ -166,6 +182,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.backprop.half_sigmoid_derivative",
+        "hint": "a1(1 − a1)",
         "module": "dual_layer",
         "find": "err_to_hidden = np.dot(err, self.w2.T) * self.a1 * (1 - self.a1)",
         "replace": "err_to_hidden = np.dot(err, self.w2.T) * (1 - self.a1)",
@@ -175,6 +192,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.backprop.w2_grad_transposed",
+        "hint": "transposed",
         "module": "dual_layer",
         "find": "w2_grad = np.dot(self.a1.T, err) / m",
         "replace": "w2_grad = np.dot(err.T, self.a1) / m",
@@ -183,6 +201,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.backprop.b1_wrong_axis",
+        "hint": "axis=0",
         "module": "dual_layer",
         "find": "b1_grad = np.sum(err_to_hidden, axis=0) / m",
         "replace": "b1_grad = np.sum(err_to_hidden, axis=1) / m",
@@ -191,6 +210,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.backprop.b1_summed_to_scalar",
+        "hint": "axis=0",
         "module": "dual_layer",
         "find": "b1_grad = np.sum(err_to_hidden, axis=0) / m",
         "replace": "b1_grad = np.sum(err_to_hidden) / m",
@@ -199,6 +219,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.backprop.w1_missing_m",
+        "hint": "factor of m",
         "module": "dual_layer",
         "find": "w1_grad = np.dot(x.T, err_to_hidden) / m",
         "replace": "w1_grad = np.dot(x.T, err_to_hidden)",
@@ -207,6 +228,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.backprop.divides_err_in_place",
+        "hint": "in place",
         "module": "dual_layer",
         "find": ("        w2_grad = np.dot(self.a1.T, err) / m\n"
                  "        b2_grad = np.sum(err) / m\n"
@@ -224,6 +246,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.init_weights.random_start",
+        "hint": "np.ones",
         "module": "dual_layer",
         "find": "self.w1 = np.ones((n_features, self.units))",
         "replace": "self.w1 = np.random.normal(0, 1, (n_features, self.units))",
@@ -232,6 +255,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.init_weights.w2_flat",
+        "hint": "dimension of size 1",
         "module": "dual_layer",
         "find": "self.w2 = np.ones((self.units, 1))",
         "replace": "self.w2 = np.ones(self.units)",
@@ -240,6 +264,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.random_init.zeros",
+        "hint": "np.random.normal(0, 1",
         "module": "dual_layer",
         "find": "self.w1 = np.random.normal(0, 1, (n_features, self.units))",
         "replace": "self.w1 = np.zeros((n_features, self.units))",
@@ -248,6 +273,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.random_init.uniform_rand",
+        "hint": "np.random.normal(0, 1",
         "module": "dual_layer",
         "find": "self.w1 = np.random.normal(0, 1, (n_features, self.units))",
         "replace": "self.w1 = np.random.rand(n_features, self.units)",
@@ -256,6 +282,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.random_init.small_std",
+        "hint": "standard deviation 1",
         "module": "dual_layer",
         "find": "self.w2 = np.random.normal(0, 1, (self.units, 1))",
         "replace": "self.w2 = np.random.normal(0, 0.01, (self.units, 1))",
@@ -264,6 +291,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.random_init.unseeded_generator",
+        "hint": "draw with np.random",
         "module": "dual_layer",
         "find": "self.w1 = np.random.normal(0, 1, (n_features, self.units))",
         "replace": "self.w1 = np.random.default_rng().normal(0, 1, (n_features, self.units))",
@@ -272,6 +300,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.random_init.w2_row",
+        "hint": "transposed",
         "module": "dual_layer",
         "find": "self.w2 = np.random.normal(0, 1, (self.units, 1))",
         "replace": "self.w2 = np.random.normal(0, 1, (1, self.units))",
@@ -280,6 +309,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.xavier.normal_2_over_sqrt",
+        "hint": "draws from a uniform",
         "module": "dual_layer",
         "find": "self.w1 = np.random.uniform(-limit1, limit1, (n_features, self.units))",
         "replace": "self.w1 = np.random.normal(0, 2 / np.sqrt(n_features + self.units), (n_features, self.units))",
@@ -288,6 +318,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.xavier.glorot_normal",
+        "hint": "draws from a uniform",
         "module": "dual_layer",
         "find": "self.w1 = np.random.uniform(-limit1, limit1, (n_features, self.units))",
         "replace": "self.w1 = np.random.normal(0, np.sqrt(2 / (n_features + self.units)), (n_features, self.units))",
@@ -296,6 +327,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.xavier.fan_in_only",
+        "hint": "fan_in + fan_out",
         "module": "dual_layer",
         "find": "limit1 = np.sqrt(6 / (n_features + self.units))",
         "replace": "limit1 = np.sqrt(6 / n_features)",
@@ -304,6 +336,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.xavier.same_limit_both_layers",
+        "hint": "sizes of this layer",
         "module": "dual_layer",
         "find": "limit2 = np.sqrt(6 / (self.units + 1))",
         "replace": "limit2 = limit1",
@@ -312,6 +345,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.xavier.seeds_itself",
+        "hint": "np.random.seed inside",
         "module": "dual_layer",
         "find": "        limit1 = np.sqrt(6 / (n_features + self.units))\n",
         "replace": "        np.random.seed(0)\n        limit1 = np.sqrt(6 / (n_features + self.units))\n",
@@ -320,6 +354,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.xavier.w1_transposed",
+        "hint": "transposed",
         "module": "dual_layer",
         "find": "self.w1 = np.random.uniform(-limit1, limit1, (n_features, self.units))",
         "replace": "self.w1 = np.random.uniform(-limit1, limit1, (self.units, n_features))",
@@ -346,6 +381,7 @@ ENTRIES = [
     # ------------------------------------------------------------------ minibatch.py
     {
         "id": "minibatch.gen_batch.drops_remainder",
+        "hint": "last, smaller batch",
         "module": "minibatch",
         "find": "        if length % self.batch_size:\n            bins += 1\n",
         "replace": "",
@@ -354,6 +390,7 @@ ENTRIES = [
     },
     {
         "id": "minibatch.gen_batch.never_shuffles",
+        "hint": "np.random.permutation",
         "module": "minibatch",
         "find": "indexes = np.random.permutation(length)",
         "replace": "indexes = np.arange(length)",
@@ -362,6 +399,7 @@ ENTRIES = [
     },
     {
         "id": "minibatch.gen_batch.separate_permutations",
+        "hint": "same permutation",
         "module": "minibatch",
         "find": "x = x[indexes]\n        y = y[indexes]",
         "replace": "x = x[indexes]\n        y = y[np.random.permutation(length)]",
@@ -370,6 +408,7 @@ ENTRIES = [
     },
     {
         "id": "minibatch.gen_batch.with_replacement",
+        "hint": "permutation of the indexes",
         "module": "minibatch",
         "find": "indexes = np.random.permutation(length)",
         "replace": "indexes = np.random.choice(length, length)",
@@ -378,6 +417,7 @@ ENTRIES = [
     },
     {
         "id": "minibatch.gen_batch.shuffles_in_place",
+        "hint": "in place",
         "module": "minibatch",
         "find": "indexes = np.random.permutation(length)\n        x = x[indexes]\n        y = y[indexes]",
         "replace": ("state = np.random.get_state()\n        np.random.shuffle(x)\n"
@@ -388,6 +428,7 @@ ENTRIES = [
     },
     {
         "id": "minibatch.gen_batch.shuffles_x_only_in_place",
+        "hint": "same permutation",
         "module": "minibatch",
         "find": "indexes = np.random.permutation(length)\n        x = x[indexes]\n        y = y[indexes]",
         "replace": "np.random.shuffle(x)",
@@ -396,6 +437,7 @@ ENTRIES = [
     },
     {
         "id": "minibatch.gen_batch.returns_list",
+        "hint": "yield",
         "module": "minibatch",
         "find": ("        for i in range(bins):\n            start = self.batch_size * i\n"
                  "            end = self.batch_size * (i + 1)\n            yield x[start:end], y[start:end]\n"),
@@ -407,6 +449,7 @@ ENTRIES = [
     },
     {
         "id": "minibatch.gen_batch.array_split",
+        "hint": "remainder last",
         "module": "minibatch",
         "find": ("        for i in range(bins):\n            start = self.batch_size * i\n"
                  "            end = self.batch_size * (i + 1)\n            yield x[start:end], y[start:end]\n"),
@@ -417,6 +460,7 @@ ENTRIES = [
     },
     {
         "id": "minibatch.gen_batch.seeds_itself",
+        "hint": "new permutation on every call",
         "module": "minibatch",
         "find": "        indexes = np.random.permutation(length)\n",
         "replace": "        np.random.seed(0)\n        indexes = np.random.permutation(length)\n",
@@ -445,6 +489,7 @@ ENTRIES = [
     # ------------------------------------------------------------------ multiclass.py
     {
         "id": "multiclass.softmax.axis0",
+        "hint": "axis=1",
         "module": "multiclass",
         "find": ("shifted = z - np.max(z, axis=1, keepdims=True)\n        exp_z = np.exp(shifted)\n"
                  "        return exp_z / np.sum(exp_z, axis=1, keepdims=True)"),
@@ -455,6 +500,7 @@ ENTRIES = [
     },
     {
         "id": "multiclass.softmax.not_normalised",
+        "hint": "its own sum",
         "module": "multiclass",
         "find": "return exp_z / np.sum(exp_z, axis=1, keepdims=True)",
         "replace": "return exp_z",
@@ -463,6 +509,7 @@ ENTRIES = [
     },
     {
         "id": "multiclass.softmax.sum_without_keepdims",
+        "hint": "keepdims",
         "module": "multiclass",
         "find": "return exp_z / np.sum(exp_z, axis=1, keepdims=True)",
         "replace": "return exp_z / np.sum(exp_z)",
@@ -471,6 +518,7 @@ ENTRIES = [
     },
     {
         "id": "multiclass.softmax.no_max_subtraction",
+        "hint": "maximum",
         "module": "multiclass",
         "find": "shifted = z - np.max(z, axis=1, keepdims=True)",
         "replace": "shifted = z",
@@ -479,6 +527,7 @@ ENTRIES = [
     },
     {
         "id": "multiclass.softmax.global_max",
+        "hint": "each row's maximum",
         "module": "multiclass",
         "find": "shifted = z - np.max(z, axis=1, keepdims=True)",
         "replace": "shifted = z - np.max(z)",
@@ -487,6 +536,7 @@ ENTRIES = [
     },
     {
         "id": "multiclass.softmax.shifts_z_in_place",
+        "hint": "in place",
         "module": "multiclass",
         "find": "shifted = z - np.max(z, axis=1, keepdims=True)",
         "replace": "z -= np.max(z, axis=1, keepdims=True)\n        shifted = z",
@@ -495,6 +545,7 @@ ENTRIES = [
     },
     {
         "id": "multiclass.init_weights.zeros",
+        "hint": "np.random.normal(0, 1",
         "module": "multiclass",
         "find": "self.w2 = np.random.normal(0, 1, (self.units, n_classes))",
         "replace": "self.w2 = np.zeros((self.units, n_classes))",
@@ -503,6 +554,7 @@ ENTRIES = [
     },
     {
         "id": "multiclass.init_weights.w2_one_output",
+        "hint": "one column per output",
         "module": "multiclass",
         "find": "self.w2 = np.random.normal(0, 1, (self.units, n_classes))",
         "replace": "self.w2 = np.random.normal(0, 1, (self.units, 1))",
@@ -511,6 +563,7 @@ ENTRIES = [
     },
     {
         "id": "multiclass.init_weights.unseeded_generator",
+        "hint": "draw with np.random",
         "module": "multiclass",
         "find": "self.w1 = np.random.normal(0, 1, (n_features, self.units))",
         "replace": "self.w1 = np.random.default_rng().standard_normal((n_features, self.units))",
@@ -519,6 +572,7 @@ ENTRIES = [
     },
     {
         "id": "multiclass.forpass.softmax_on_output",
+        "hint": "return the logits",
         "module": "multiclass",
         "find": "        return z2\n",
         "replace": "        return self.softmax(z2)\n",
@@ -527,6 +581,7 @@ ENTRIES = [
     },
     {
         "id": "multiclass.forpass.a1_not_stored",
+        "hint": "self.a1",
         "module": "multiclass",
         "find": "self.a1 = self.sigmoid(z1)\n        z2 = np.dot(self.a1, self.w2) + self.b2",
         "replace": "a1 = self.sigmoid(z1)\n        z2 = np.dot(a1, self.w2) + self.b2",
@@ -535,6 +590,7 @@ ENTRIES = [
     },
     {
         "id": "multiclass.forpass.scales_pixels_in_place",
+        "hint": "in place",
         "module": "multiclass",
         "find": "        z1 = np.dot(x, self.w1) + self.b1\n",
         "replace": "        z1 = np.dot(x, self.w1) + self.b1\n        x /= 255\n",
@@ -543,6 +599,7 @@ ENTRIES = [
     },
     {
         "id": "multiclass.backprop.b2_summed_to_scalar",
+        "hint": "axis=0",
         "module": "multiclass",
         "find": "b2_grad = np.sum(err, axis=0) / m",
         "replace": "b2_grad = np.sum(err) / m",
@@ -551,6 +608,7 @@ ENTRIES = [
     },
     {
         "id": "multiclass.backprop.no_sigmoid_derivative",
+        "hint": "a1(1 − a1)",
         "module": "multiclass",
         "find": "err_to_hidden = np.dot(err, self.w2.T) * self.a1 * (1 - self.a1)",
         "replace": "err_to_hidden = np.dot(err, self.w2.T)",
@@ -559,6 +617,7 @@ ENTRIES = [
     },
     {
         "id": "multiclass.backprop.w2_not_transposed",
+        "hint": "w2ᵀ",
         "module": "multiclass",
         "find": "err_to_hidden = np.dot(err, self.w2.T) * self.a1 * (1 - self.a1)",
         "replace": "err_to_hidden = np.dot(err, self.w2.T[::-1]) * self.a1 * (1 - self.a1)",
@@ -567,6 +626,7 @@ ENTRIES = [
     },
     {
         "id": "multiclass.backprop.b1_missing_m",
+        "hint": "factor of m",
         "module": "multiclass",
         "find": "b1_grad = np.sum(err_to_hidden, axis=0) / m",
         "replace": "b1_grad = np.sum(err_to_hidden, axis=0)",
@@ -575,6 +635,7 @@ ENTRIES = [
     },
     {
         "id": "multiclass.backprop.divides_err_in_place",
+        "hint": "in place",
         "module": "multiclass",
         "find": ("        w2_grad = np.dot(self.a1.T, err) / m\n"
                  "        b2_grad = np.sum(err, axis=0) / m\n"
@@ -592,6 +653,7 @@ ENTRIES = [
     },
     {
         "id": "multiclass.training.err_y_minus_a",
+        "hint": "sign is flipped",
         "module": "multiclass",
         "find": "        err = a - y\n",
         "replace": "        err = y - a\n",
@@ -600,6 +662,7 @@ ENTRIES = [
     },
     {
         "id": "multiclass.training.divided_by_m_twice",
+        "hint": "only once",
         "module": "multiclass",
         "find": "        err = a - y\n",
         "replace": "        err = (a - y) / m\n",
@@ -608,6 +671,7 @@ ENTRIES = [
     },
     {
         "id": "multiclass.training.softmax_twice",
+        "hint": "no second softmax",
         "module": "multiclass",
         "find": "        err = a - y\n",
         "replace": "        err = self.softmax(a) - y\n",
@@ -616,6 +680,7 @@ ENTRIES = [
     },
     {
         "id": "multiclass.training.logits_minus_y",
+        "hint": "a − y",
         "module": "multiclass",
         "find": "        err = a - y\n",
         "replace": "        err = z - y\n",
@@ -624,6 +689,7 @@ ENTRIES = [
     },
     {
         "id": "multiclass.training.per_class_mean",
+        "hint": "division by zero",
         "module": "multiclass",
         "find": "        err = a - y\n",
         "replace": "        err = (a - y) / np.sum(y, axis=0)\n",
@@ -643,6 +709,7 @@ ENTRIES = [
     # ------------------------------------------------------------------ optimizers.py
     {
         "id": "optimizers.momentum.seed_formula",
+        "hint": "gradient enters twice",
         "module": "optimizers",
         "find": ("v = self.momentum * v - self.learning_rate * grad\n            self.velocities[key] = v\n"
                  "            params[key][...] = params[key] + v"),
@@ -653,6 +720,7 @@ ENTRIES = [
     },
     {
         "id": "optimizers.momentum.velocity_not_kept",
+        "hint": "keep v per key",
         "module": "optimizers",
         "find": "            self.velocities[key] = v\n",
         "replace": "",
@@ -674,6 +742,7 @@ ENTRIES = [
     },
     {
         "id": "optimizers.momentum.rebinds_params",
+        "hint": "in place",
         "module": "optimizers",
         "find": "params[key][...] = params[key] + v",
         "replace": "params[key] = params[key] + v",
@@ -682,6 +751,7 @@ ENTRIES = [
     },
     {
         "id": "optimizers.rmsprop.epsilon_outside_root",
+        "hint": "inside the square root",
         "module": "optimizers",
         "find": "grad / np.sqrt(s + self.epsilon)",
         "replace": "grad / (np.sqrt(s) + self.epsilon)",
@@ -690,6 +760,7 @@ ENTRIES = [
     },
     {
         "id": "optimizers.rmsprop.rho_swapped",
+        "hint": "swapped",
         "module": "optimizers",
         "find": "s = self.rho * s + (1 - self.rho) * grad ** 2",
         "replace": "s = (1 - self.rho) * s + self.rho * grad ** 2",
@@ -698,6 +769,7 @@ ENTRIES = [
     },
     {
         "id": "optimizers.rmsprop.state_not_kept",
+        "hint": "restarts from 0",
         "module": "optimizers",
         "find": "            self.mean_squares[key] = s\n",
         "replace": "",
@@ -706,6 +778,7 @@ ENTRIES = [
     },
     {
         "id": "optimizers.rmsprop.gradient_not_squared",
+        "hint": "g²",
         "module": "optimizers",
         "find": "s = self.rho * s + (1 - self.rho) * grad ** 2",
         "replace": "s = self.rho * s + (1 - self.rho) * grad",
@@ -714,6 +787,7 @@ ENTRIES = [
     },
     {
         "id": "optimizers.rmsprop.rebinds_params",
+        "hint": "in place",
         "module": "optimizers",
         "find": "params[key][...] = params[key] - self.learning_rate * grad / np.sqrt(s + self.epsilon)",
         "replace": "params[key] = params[key] - self.learning_rate * grad / np.sqrt(s + self.epsilon)",
@@ -742,6 +816,7 @@ ENTRIES = [
     },
     {
         "id": "optimizers.adam.no_bias_correction",
+        "hint": "bias correction is missing",
         "module": "optimizers",
         "find": "alpha = self.learning_rate * np.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)",
         "replace": "alpha = self.learning_rate",
@@ -750,6 +825,7 @@ ENTRIES = [
     },
     {
         "id": "optimizers.adam.t_never_incremented",
+        "hint": "count the steps",
         "module": "optimizers",
         "find": "self.steps[key], self.first_moments[key], self.second_moments[key] = t, m, v",
         "replace": "self.first_moments[key], self.second_moments[key] = m, v",
@@ -758,6 +834,7 @@ ENTRIES = [
     },
     {
         "id": "optimizers.adam.step_count_shared_by_keys",
+        "hint": "state kept between calls",
         "module": "optimizers",
         "find": ("t = self.steps.get(key, 0) + 1\n"
                  "            m = self.first_moments.get(key, np.zeros_like(params[key], dtype=float))\n"
@@ -784,6 +861,7 @@ ENTRIES = [
     },
     {
         "id": "optimizers.adam.gradient_not_squared",
+        "hint": "g²",
         "module": "optimizers",
         "find": "v = self.beta_2 * v + (1 - self.beta_2) * grad ** 2",
         "replace": "v = self.beta_2 * v + (1 - self.beta_2) * grad",
@@ -792,6 +870,7 @@ ENTRIES = [
     },
     {
         "id": "optimizers.adam.rebinds_params",
+        "hint": "in place",
         "module": "optimizers",
         "find": "params[key][...] = params[key] - alpha * m / (np.sqrt(v) + self.epsilon)",
         "replace": "params[key] = params[key] - alpha * m / (np.sqrt(v) + self.epsilon)",
@@ -802,6 +881,7 @@ ENTRIES = [
     # ------------------------------------------------------------------ regularization.py
     {
         "id": "regularization.penalty_grad.l2_without_m",
+        "hint": "factor of m",
         "module": "regularization",
         "find": "return (l1 * np.sign(w) + l2 * w) / m",
         "replace": "return l1 * np.sign(w) / m + l2 * w",
@@ -810,6 +890,7 @@ ENTRIES = [
     },
     {
         "id": "regularization.penalty_grad.l2_halved",
+        "hint": "factor of 2",
         "module": "regularization",
         "find": "return (l1 * np.sign(w) + l2 * w) / m",
         "replace": "return (l1 * np.sign(w) + l2 / 2 * w) / m",
@@ -818,6 +899,7 @@ ENTRIES = [
     },
     {
         "id": "regularization.penalty_grad.l1_without_sign",
+        "hint": "np.sign(w)",
         "module": "regularization",
         "find": "return (l1 * np.sign(w) + l2 * w) / m",
         "replace": "return (l1 * w + l2 * w) / m",
@@ -826,6 +908,7 @@ ENTRIES = [
     },
     {
         "id": "regularization.dropout.no_rescaling",
+        "hint": "1 / (1 − rate)",
         "module": "regularization",
         "find": "return np.where(keep, z / (1 - rate), 0.0)",
         "replace": "return np.where(keep, z, 0.0)",
@@ -834,6 +917,7 @@ ENTRIES = [
     },
     {
         "id": "regularization.dropout.scales_by_keep_probability",
+        "hint": "1 / (1 − rate)",
         "module": "regularization",
         "find": "return np.where(keep, z / (1 - rate), 0.0)",
         "replace": "return np.where(keep, z * (1 - rate), 0.0)",
@@ -842,6 +926,7 @@ ENTRIES = [
     },
     {
         "id": "regularization.dropout.rate_is_keep_probability",
+        "hint": "< rate",
         "module": "regularization",
         "find": "keep = rng.random(np.shape(z)) >= rate",
         "replace": "keep = rng.random(np.shape(z)) < rate",
@@ -850,6 +935,7 @@ ENTRIES = [
     },
     {
         "id": "regularization.dropout.global_random",
+        "hint": "rng argument",
         "module": "regularization",
         "find": "keep = rng.random(np.shape(z)) >= rate",
         "replace": "keep = np.random.random(np.shape(z)) >= rate",
@@ -858,6 +944,7 @@ ENTRIES = [
     },
     {
         "id": "regularization.dropout.in_place",
+        "hint": "in place",
         "module": "regularization",
         "find": "return np.where(keep, z / (1 - rate), 0.0)",
         "replace": "z[~keep] = 0\n    z /= 1 - rate\n    return z",
@@ -866,6 +953,7 @@ ENTRIES = [
     },
     {
         "id": "regularization.early_stopping.strict_patience",
+        "hint": "off by one",
         "module": "regularization",
         "find": "return self.wait >= self.patience",
         "replace": "return self.wait > self.patience",
@@ -874,6 +962,7 @@ ENTRIES = [
     },
     {
         "id": "regularization.early_stopping.ties_improve",
+        "hint": "not an improvement",
         "module": "regularization",
         "find": "if val_loss < self.best_loss:",
         "replace": "if val_loss <= self.best_loss:",
@@ -882,6 +971,7 @@ ENTRIES = [
     },
     {
         "id": "regularization.early_stopping.epochs_from_one",
+        "hint": "count from 0",
         "module": "regularization",
         "find": "self.epoch = -1",
         "replace": "self.epoch = 0",
@@ -890,6 +980,7 @@ ENTRIES = [
     },
     {
         "id": "regularization.early_stopping.wait_not_reset",
+        "hint": "reset the wait",
         "module": "regularization",
         "find": "self.best_epoch = self.epoch\n            self.wait = 0\n",
         "replace": "self.best_epoch = self.epoch\n",
@@ -900,6 +991,7 @@ ENTRIES = [
     # ------------------------------------------------------------------ gradients.py
     {
         "id": "gradients.numerical_diff.one_sided",
+        "hint": "one-sided",
         "module": "gradients",
         "find": "return (f(x + h) - f(x - h)) / (2 * h)",
         "replace": "return (f(x + h) - f(x)) / h",
@@ -908,6 +1000,7 @@ ENTRIES = [
     },
     {
         "id": "gradients.numerical_diff.missing_two",
+        "hint": "not by h",
         "module": "gradients",
         "find": "return (f(x + h) - f(x - h)) / (2 * h)",
         "replace": "return (f(x + h) - f(x - h)) / h",
@@ -916,6 +1009,7 @@ ENTRIES = [
     },
     {
         "id": "gradients.numerical_diff.ignores_h",
+        "hint": "step h you were given",
         "module": "gradients",
         "find": "return (f(x + h) - f(x - h)) / (2 * h)",
         "replace": "step = 1e-5\n    return (f(x + step) - f(x - step)) / (2 * step)",
@@ -924,6 +1018,7 @@ ENTRIES = [
     },
     {
         "id": "gradients.numerical_gradient.one_sided",
+        "hint": "one-sided",
         "module": "gradients",
         "find": ("        x[idx] = original - h\n        f_minus = f(x)\n        x[idx] = original\n"
                  "        grad[idx] = (f_plus - f_minus) / (2 * h)\n"),
@@ -934,6 +1029,7 @@ ENTRIES = [
     },
     {
         "id": "gradients.numerical_gradient.not_restored",
+        "hint": "put each entry back",
         "module": "gradients",
         "find": "f_minus = f(x)\n        x[idx] = original\n",
         "replace": "f_minus = f(x)\n",
@@ -954,6 +1050,7 @@ ENTRIES = [
     # ------------------------------------------------------------------ keras_model.py
     {
         "id": "keras_model.relu_hidden",
+        "hint": "activation is relu",
         "module": "keras_model",
         "find": 'Dense(units, activation="sigmoid")',
         "replace": 'Dense(units, activation="relu")',
@@ -962,6 +1059,7 @@ ENTRIES = [
     },
     {
         "id": "keras_model.sparse_loss",
+        "hint": "not sparse",
         "module": "keras_model",
         "find": 'loss="categorical_crossentropy"',
         "replace": 'loss="sparse_categorical_crossentropy"',
@@ -970,6 +1068,7 @@ ENTRIES = [
     },
     {
         "id": "keras_model.adam_optimizer",
+        "hint": "sgd",
         "module": "keras_model",
         "find": 'optimizer="sgd"',
         "replace": 'optimizer="adam"',
@@ -991,6 +1090,7 @@ ENTRIES = [
     # (autograder/checks/keras_agreement.py: the recorded Keras runs in autograder/golden/)
     {
         "id": "optimizers.momentum.seed_formula_vs_keras",
+        "hint": "gradient enters twice",
         "module": "optimizers",
         "find": ("v = self.momentum * v - self.learning_rate * grad\n            self.velocities[key] = v\n"
                  "            params[key][...] = params[key] + v"),
@@ -1010,6 +1110,7 @@ ENTRIES = [
     },
     {
         "id": "optimizers.rmsprop.epsilon_outside_root_vs_keras",
+        "hint": "inside the square root",
         "module": "optimizers",
         "find": "grad / np.sqrt(s + self.epsilon)",
         "replace": "grad / (np.sqrt(s) + self.epsilon)",
@@ -1046,6 +1147,7 @@ ENTRIES = [
     },
     {
         "id": "optimizers.adam.textbook_epsilon_vs_keras",
+        "hint": "uncorrected v",
         "module": "optimizers",
         "find": ("alpha = self.learning_rate * np.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)\n"
                  "            params[key][...] = params[key] - alpha * m / (np.sqrt(v) + self.epsilon)"),
@@ -1073,6 +1175,7 @@ ENTRIES = [
     },
     {
         "id": "multiclass.backprop.divides_by_batch_size_vs_keras",
+        "hint": "that batch's own number of rows",
         "module": "multiclass",
         "find": "m = len(x)\n        w2_grad = np.dot(self.a1.T, err) / m",
         "replace": "m = self.batch_size\n        w2_grad = np.dot(self.a1.T, err) / m",
@@ -1082,6 +1185,7 @@ ENTRIES = [
     },
     {
         "id": "keras_model.mse_loss_accuracy",
+        "hint": "categorical cross-entropy",
         "module": "keras_model",
         "find": 'loss="categorical_crossentropy"',
         "replace": 'loss="mean_squared_error"',

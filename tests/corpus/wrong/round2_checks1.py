@@ -33,6 +33,7 @@ ENTRIES = [
     # ------------------------------------------------------------------ minibatch.py
     {
         "id": "minibatch.gen_batch.shuffles_within_fixed_batches",
+        "hint": "permute all m indexes",
         "module": "minibatch",
         "find": _MINIBATCH_SHUFFLE + _MINIBATCH_LOOP,
         "replace": ("        for i in range(bins):\n"
@@ -44,6 +45,7 @@ ENTRIES = [
     },
     {
         "id": "minibatch.gen_batch.shuffles_batch_order_only",
+        "hint": "permute all m indexes",
         "module": "minibatch",
         "find": _MINIBATCH_SHUFFLE + _MINIBATCH_LOOP,
         "replace": ("        for i in np.random.permutation(bins):\n"
@@ -55,6 +57,7 @@ ENTRIES = [
     },
     {
         "id": "minibatch.gen_batch.python_random_shuffle",
+        "hint": "from np.random",
         "module": "minibatch",
         "find": "        indexes = np.random.permutation(length)\n",
         "replace": "        import random\n        indexes = list(range(length))\n        random.shuffle(indexes)\n",
@@ -63,6 +66,7 @@ ENTRIES = [
     },
     {
         "id": "minibatch.gen_batch.unseeded_default_rng",
+        "hint": "from np.random",
         "module": "minibatch",
         "find": "        indexes = np.random.permutation(length)\n",
         "replace": "        indexes = np.random.default_rng().permutation(length)\n",
@@ -71,6 +75,7 @@ ENTRIES = [
     },
     {
         "id": "minibatch.gen_batch.iter_over_list",
+        "hint": "yield",
         "module": "minibatch",
         "find": _MINIBATCH_LOOP,
         "replace": ("        batches = [(x[i:i + self.batch_size], y[i:i + self.batch_size])\n"
@@ -81,6 +86,7 @@ ENTRIES = [
     },
     {
         "id": "minibatch.gen_batch.floor_division_only",
+        "hint": "last, smaller batch",
         "module": "minibatch",
         "find": "        bins = length // self.batch_size\n        if length % self.batch_size:\n            bins += 1\n",
         "replace": "        bins = length // self.batch_size\n",
@@ -91,6 +97,7 @@ ENTRIES = [
     # ------------------------------------------------------------------ gradients.py
     {
         "id": "gradients.numerical_gradient.perturbs_copies",
+        "hint": "entries of x itself",
         "module": "gradients",
         "find": _GRADIENT_STEP,
         "replace": ("        x_plus = np.array(x, dtype=float)\n        x_plus[idx] += h\n"
@@ -101,6 +108,7 @@ ENTRIES = [
     },
     {
         "id": "gradients.numerical_gradient.ignores_h",
+        "hint": "step h you were given",
         "module": "gradients",
         "find": "        x[idx] = original + h\n        f_plus = f(x)\n        x[idx] = original - h\n",
         "replace": ("        h = 1e-4\n        x[idx] = original + h\n        f_plus = f(x)\n"
@@ -122,6 +130,7 @@ ENTRIES = [
     # ------------------------------------------------------------------ regularization.py
     {
         "id": "regularization.early_stopping.minimum_improvement",
+        "hint": "no minimum improvement",
         "module": "regularization",
         "find": "if val_loss < self.best_loss:",
         "replace": "if val_loss < self.best_loss - 1e-4:",
@@ -130,6 +139,7 @@ ENTRIES = [
     },
     {
         "id": "regularization.early_stopping.relative_min_delta",
+        "hint": "no minimum improvement",
         "module": "regularization",
         "find": "if val_loss < self.best_loss:",
         "replace": "if val_loss < self.best_loss * (1 - 1e-8):",

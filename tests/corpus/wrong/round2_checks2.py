@@ -9,6 +9,7 @@ ENTRIES = [
     # ------------------------------------------------------------------ keras_model.py
     {
         "id": "keras_model.no_accuracy_metric",
+        "hint": "metrics=['accuracy']",
         "module": "keras_model",
         "find": 'loss="categorical_crossentropy", metrics=["accuracy"])',
         "replace": 'loss="categorical_crossentropy")',
@@ -29,6 +30,7 @@ ENTRIES = [
     },
     {
         "id": "keras_model.sgd_with_momentum",
+        "hint": "momentum",
         "module": "keras_model",
         "find": 'model.compile(optimizer="sgd",',
         "replace": 'from keras.optimizers import SGD\n    model.compile(optimizer=SGD(momentum=0.9),',
@@ -55,6 +57,7 @@ ENTRIES = [
     # ------------------------------------------------------------------ optimizers.py
     {
         "id": "optimizers.adam.textbook_epsilon_after_correction",
+        "hint": "uncorrected v",
         "module": "optimizers",
         "find": ADAM_STEP,
         "replace": ("m_hat = m / (1 - self.beta_1 ** t)\n            v_hat = v / (1 - self.beta_2 ** t)\n"
@@ -65,6 +68,7 @@ ENTRIES = [
     },
     {
         "id": "optimizers.rmsprop.no_one_minus_rho",
+        "hint": "(1 − ρ)",
         "module": "optimizers",
         "find": "s = self.rho * s + (1 - self.rho) * grad ** 2",
         "replace": "s = self.rho * s + grad ** 2",
@@ -73,6 +77,7 @@ ENTRIES = [
     },
     {
         "id": "optimizers.rmsprop.no_square_root",
+        "hint": "square root",
         "module": "optimizers",
         "find": "grad / np.sqrt(s + self.epsilon)",
         "replace": "grad / (s + self.epsilon)",
@@ -81,6 +86,7 @@ ENTRIES = [
     },
     {
         "id": "optimizers.momentum.velocities_class_attribute",
+        "hint": "on the instance",
         "module": "optimizers",
         "find": ("    def __init__(self, learning_rate=0.01, momentum=0.9):\n        self.learning_rate = learning_rate\n"
                  "        self.momentum = momentum\n        self.velocities = {}\n"),
@@ -92,6 +98,7 @@ ENTRIES = [
     },
     {
         "id": "optimizers.adam.moments_class_attributes",
+        "hint": "on the instance",
         "module": "optimizers",
         "find": ("    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):\n"
                  "        self.learning_rate = learning_rate\n        self.beta_1 = beta_1\n"

@@ -21,6 +21,7 @@ ENTRIES = [
     # ------------------------------------------------------------------ single_layer.py
     {
         "id": "single_layer.forpass.flat_output",
+        "hint": "dimension of size 1",
         "module": "single_layer",
         "find": "z = np.dot(x, self.w) + self.b",
         "replace": "z = np.sum(x * self.w.reshape(-1), axis=1) + self.b",
@@ -47,6 +48,7 @@ ENTRIES = [
     },
     {
         "id": "single_layer.backprop.flattened_err",
+        "hint": "dimension of size 1",
         "module": "single_layer",
         "find": "        m = len(x)\n        w_grad = np.dot(x.T, err) / m",
         "replace": "        m = len(x)\n        err = np.ravel(err)\n        w_grad = np.dot(x.T, err) / m",
@@ -64,6 +66,7 @@ ENTRIES = [
     },
     {
         "id": "single_layer.backprop.accumulates_between_calls",
+        "hint": "running total",
         "module": "single_layer",
         "find": "        w_grad = np.dot(x.T, err) / m\n        b_grad = np.sum(err) / m\n",
         "replace": ("        self.w_grad_total = getattr(self, 'w_grad_total', 0) + np.dot(x.T, err) / m\n"
@@ -119,6 +122,7 @@ ENTRIES = [
     },
     {
         "id": "dual_layer.random_init.course_seed_inside",
+        "hint": "np.random.seed inside",
         "module": "dual_layer",
         "find": "        self.w1 = np.random.normal(0, 1, (n_features, self.units))\n        self.b1 = np.zeros(self.units)\n        self.w2 = np.random.normal(0, 1, (self.units, 1))\n",
         "replace": "        np.random.seed(0)\n        self.w1 = np.random.normal(0, 1, (n_features, self.units))\n        self.b1 = np.zeros(self.units)\n        self.w2 = np.random.normal(0, 1, (self.units, 1))\n",
@@ -156,6 +160,7 @@ ENTRIES = [
     },
     {
         "id": "minibatch.gen_batch.shuffles_once",
+        "hint": "new permutation on every call",
         "module": "minibatch",
         "find": "        indexes = np.random.permutation(length)\n",
         "replace": ("        if getattr(self, 'indexes', None) is None:\n"
@@ -167,6 +172,7 @@ ENTRIES = [
     },
     {
         "id": "minibatch.gen_batch.reshapes_y",
+        "hint": "no reshape",
         "module": "minibatch",
         "find": "        y = y[indexes]\n",
         "replace": "        y = y[indexes].reshape(-1, 1)\n",
@@ -185,6 +191,7 @@ ENTRIES = [
     },
     {
         "id": "minibatch.gen_batch.range_stops_early",
+        "hint": "last, smaller batch",
         "module": "minibatch",
         "find": "        for i in range(bins):\n            start = self.batch_size * i\n            end = self.batch_size * (i + 1)\n",
         "replace": "        for start in range(0, length - self.batch_size, self.batch_size):\n            end = start + self.batch_size\n",
@@ -239,6 +246,7 @@ ENTRIES = [
     },
     {
         "id": "multiclass.backprop.b2_wrong_axis",
+        "hint": "axis=0",
         "module": "multiclass",
         "find": "b2_grad = np.sum(err, axis=0) / m",
         "replace": "b2_grad = np.sum(err, axis=1) / m",
@@ -266,6 +274,7 @@ ENTRIES = [
     # ------------------------------------------------------------------ optimizers.py
     {
         "id": "optimizers.momentum.velocities_by_position",
+        "hint": "by key",
         "module": "optimizers",
         "find": ("        for key, grad in grads.items():\n"
                  "            v = self.velocities.get(key, np.zeros_like(params[key], dtype=float))\n"
@@ -281,6 +290,7 @@ ENTRIES = [
     },
     {
         "id": "optimizers.rmsprop.mutable_default_state",
+        "hint": "on the instance",
         "module": "optimizers",
         "find": ("    def __init__(self, learning_rate=0.001, rho=0.9, epsilon=1e-7):\n"
                  "        self.learning_rate = learning_rate\n        self.rho = rho\n"
@@ -302,6 +312,7 @@ ENTRIES = [
     },
     {
         "id": "optimizers.adam.step_per_call",
+        "hint": "per key",
         "module": "optimizers",
         "find": ("        for key, grad in grads.items():\n"
                  "            t = self.steps.get(key, 0) + 1\n"),
@@ -323,6 +334,7 @@ ENTRIES = [
     },
     {
         "id": "optimizers.adam.mutable_default_state",
+        "hint": "on the instance",
         "module": "optimizers",
         "find": ("    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):\n"
                  "        self.learning_rate = learning_rate\n        self.beta_1 = beta_1\n"
@@ -341,6 +353,7 @@ ENTRIES = [
     # ------------------------------------------------------------------ regularization.py
     {
         "id": "regularization.penalty_grad.l1_without_m",
+        "hint": "factor of m",
         "module": "regularization",
         "find": "    return (l1 * np.sign(w) + l2 * w) / m",
         "replace": "    return l1 * np.sign(w) + l2 * w / m",
@@ -349,6 +362,7 @@ ENTRIES = [
     },
     {
         "id": "regularization.penalty_grad.w_over_abs_w",
+        "hint": "np.sign(w)",
         "module": "regularization",
         "find": "    return (l1 * np.sign(w) + l2 * w) / m",
         "replace": "    return (l1 * w / np.abs(w) + l2 * w) / m",
@@ -358,6 +372,7 @@ ENTRIES = [
     },
     {
         "id": "regularization.penalty_grad.aliases_w",
+        "hint": "new array",
         "module": "regularization",
         "find": "    return (l1 * np.sign(w) + l2 * w) / m",
         "replace": ("    sign = np.sign(w)\n    grad = w\n    grad *= l2\n    grad += l1 * sign\n"
@@ -377,6 +392,7 @@ ENTRIES = [
     },
     {
         "id": "regularization.dropout.rate_zero_returns_z",
+        "hint": "new array",
         "module": "regularization",
         "find": "        return np.array(z, dtype=float, copy=True)\n",
         "replace": "        return z\n",
@@ -454,6 +470,7 @@ ENTRIES = [
     },
     {
         "id": "gradients.numerical_gradient.perturbs_a_copy",
+        "hint": "entries of x itself",
         "module": "gradients",
         "find": "    it = np.nditer(x, flags=[\"multi_index\"])\n",
         "replace": "    x = np.array(x, dtype=float)\n    it = np.nditer(x, flags=[\"multi_index\"])\n",
@@ -517,6 +534,7 @@ ENTRIES = [
     # ------------------------------------------------------------------ round 2, second pass
     {
         "id": "dual_layer.backprop.a1_derivative_in_place",
+        "hint": "not a copy",
         "module": "dual_layer",
         "find": "err_to_hidden = np.dot(err, self.w2.T) * self.a1 * (1 - self.a1)",
         "replace": ("derivative = self.a1\n        derivative *= 1 - self.a1\n"
@@ -527,6 +545,7 @@ ENTRIES = [
     },
     {
         "id": "multiclass.init_weights.b1_row",
+        "hint": "dimension of size 1",
         "module": "multiclass",
         "find": "        self.b1 = np.zeros(self.units)\n        self.w2 = np.random.normal(0, 1, (self.units, n_classes))\n",
         "replace": "        self.b1 = np.zeros((1, self.units))\n        self.w2 = np.random.normal(0, 1, (self.units, n_classes))\n",
@@ -546,6 +565,7 @@ ENTRIES = [
     },
     {
         "id": "regularization.dropout.cached_mask",
+        "hint": "rng argument",
         "module": "regularization",
         "find": "    keep = rng.random(np.shape(z)) >= rate\n",
         "replace": ("    cache = dropout.__dict__.setdefault('masks', {})\n"
@@ -558,6 +578,7 @@ ENTRIES = [
     },
     {
         "id": "gradients.numerical_gradient.grad_like_x",
+        "hint": "zeros_like",
         "module": "gradients",
         "find": "    grad = np.zeros(np.shape(x), dtype=float)\n",
         "replace": "    grad = np.zeros_like(x)\n",
