@@ -118,7 +118,7 @@ WEIGHTS = ("w1", "b1", "w2", "b2")
 
 def optimizer_inputs(name):
     """The trajectory cases of one optimizer, in the format of the probe ``optimizers.trajectory``."""
-    from .checks.optimizers import trajectory_case
+    from .checks.trajectories import trajectory_case
     return [trajectory_case(name, OPTIMIZERS[name][1][settings], label, rng_for("keras agreement", name, label),
                             (4, 3), STEPS, scale)
             for label, settings, scale in OPTIMIZER_CASES]
