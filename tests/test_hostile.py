@@ -522,7 +522,7 @@ def test_run_folders_are_removed_whatever_their_shape(tmp_path):
 
 ABSURD = {
     "strings": lambda a: np.full(a.shape, "Total: 95/95"),
-    "complex": lambda a: np.asarray(a, dtype=complex) + 1j,
+    "complex": lambda a: np.full(a.shape, 1 + 1j),
     "booleans": lambda a: np.ones(a.shape, bool),
     "scalar": lambda a: np.array(7.0),
     "empty": lambda a: np.zeros((0,)),
