@@ -7,6 +7,7 @@ import atexit
 import importlib
 import os
 import shutil
+import stat
 import sys
 import tempfile
 import types
@@ -66,15 +67,81 @@ def single_module_folder(module_file, workdir=None):
     return lay_out(workdir, {module_name_of(module_file): read_module(module_file)})
 
 
+#: the largest submitted file the isolated runner copies (bytes)
+MAX_MODULE_BYTES = 1024 ** 2
+
+
+class RefusedSubmission(ValueError):
+    """A submission the grader will not take: a symbolic link in it, a module that is not a
+    regular file, or one larger than the size cap. Front ends print the message (exit code 2)."""
+
+
+class LinkedSubmission(RefusedSubmission):
+    """A submission (folder, module, a folder on its path, its exercises/) that is a symbolic link."""
+
+    def __init__(self, path):
+        super().__init__(f"{path} is a symbolic link: submissions are graded by content; "
+                         "copy the files instead")
+
+
 def read_module(path, limit=None):
-    """The bytes of a submitted file, read by content: a symbolic link is refused (O_NOFOLLOW),
-    not followed, and a file larger than ``limit`` bytes raises ValueError."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-    with os.fdopen(os.open(path, flags), "rb") as handle:
+    """The bytes of a submitted file, read by content: a symbolic link is refused (O_NOFOLLOW,
+    :class:`LinkedSubmission`), not followed; anything but a regular file, or a file larger than
+    ``limit`` bytes, raises :class:`RefusedSubmission` (a ValueError)."""
+    flags = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+             | getattr(os, "O_NONBLOCK", 0))
+    if os.path.islink(path):
+        raise LinkedSubmission(path)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as exc:
+        if os.path.islink(path):
+            raise LinkedSubmission(path) from exc
+        raise
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise RefusedSubmission(f"{path} is not a regular file")
         data = handle.read(-1 if limit is None else limit + 1)
     if limit is not None and len(data) > limit:
-        raise ValueError(f"{path} is larger than {limit} bytes")
+        raise RefusedSubmission(f"{path} is larger than {limit} bytes")
     return data
+
+
+def refuse_links(path):
+    """Raise :class:`LinkedSubmission` if ``path`` as given (every component of it), its
+    ``exercises/`` folder, or a ``.py`` file of the folder that would be graded is a symbolic
+    link. Nothing is resolved or followed before this check."""
+    path = Path(path)
+    for component in [*reversed(path.parents), path]:
+        if component.name and os.path.islink(component):
+            raise LinkedSubmission(component)
+    if os.path.islink(path / "exercises"):
+        raise LinkedSubmission(path / "exercises")
+    for folder in (path, path / "exercises"):
+        if folder.is_dir():
+            for module in sorted(folder.glob("*.py")):
+                if os.path.islink(module):
+                    raise LinkedSubmission(module)
+
+
+def graded_files(folder):
+    """The ``.py`` files of a submission folder that grading takes, as Gradescope's collect does:
+    course modules and helper modules, not tests (``test_*.py``, ``conftest.py``) nor
+    ``__init__.py``."""
+    return [path for path in sorted(Path(folder).glob("*.py"))
+            if not (path.name.startswith("test_") or path.name in ("conftest.py", "__init__.py"))]
+
+
+def copy_submission(path, dest, limit=MAX_MODULE_BYTES):
+    """Copy the submission at ``path`` (a module folder or one module) by content into ``dest``,
+    laid out like exercises/ (:func:`lay_out`: the kit's stubs for the course modules it lacks);
+    every file is read with :func:`read_module` (no link, regular files of at most ``limit``
+    bytes). Returns ``dest``; the submission itself is never imported in place."""
+    refuse_links(path)
+    path = Path(path)
+    if path.is_file():
+        return lay_out(dest, {module_name_of(path): read_module(path, limit)})
+    return lay_out(dest, {module.stem: read_module(module, limit) for module in graded_files(path)})
 
 
 def lay_out(folder, given):
@@ -125,8 +192,10 @@ def submission_path(path, log=None):
     """What to grade for ``path``: a module file as is; a folder holding course modules as is; a
     folder whose ``exercises/`` holds them (a clone of the student repository, the course folder)
     becomes that ``exercises/``, said in one line through ``log``. Raises :class:`NoSubmission`
-    for a path that does not exist or a folder with neither."""
+    for a path that does not exist or a folder with neither, :class:`LinkedSubmission` (before
+    anything is resolved) when a symbolic link is on the way (:func:`refuse_links`)."""
     path = Path(path)
+    refuse_links(path)
     if not path.exists():
         raise NoSubmission(f"{path} does not exist")
     if path.is_file() or holds_course_modules(path):
