@@ -10,6 +10,7 @@ outputs in this trusted process, and score.
 from ..checks import ALL_CHECKS
 from ..files import disk_usage as _disk_usage, grading_root as _grading_root, remove_tree as _remove_tree
 from ..job import CHILD_FLAGS
+from ..loader import LinkedSubmission, RefusedSubmission, refuse_links
 from .inprocess import InProcessRunner, TrialTimeout
 from .isolated import (MAX_ERROR_BYTES, MAX_JOB_RESULT_BYTES, MAX_SANDBOX_DEPTH, OUTPUT_LIMIT, WATCH_INTERVAL,
                        IsolatedRunner, _plain_error, _text)
@@ -23,7 +24,7 @@ __all__ = ["grade", "grade_exercise", "blocked_verdict", "dependency_closure", "
            "TrialTimeout", "select_checks", "missing_requirements", "verify", "error_verdict",
            "after_prerequisites", "schedule", "CHILD_FLAGS", "DEFAULT_TIMEOUT", "DEFAULT_MEMORY",
            "DEFAULT_DISK", "OUTPUT_LIMIT", "WATCH_INTERVAL", "MAX_SANDBOX_DEPTH", "MAX_JOB_RESULT_BYTES",
-           "MAX_ERROR_BYTES", "_disk_usage", "_grading_root", "_remove_tree", "_plain_error", "_text"]
+           "MAX_ERROR_BYTES", "LinkedSubmission", "RefusedSubmission", "_disk_usage", "_grading_root", "_remove_tree", "_plain_error", "_text"]
 
 
 def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=None, protected=(),
@@ -36,7 +37,12 @@ def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=No
     reported. ``checks`` are the checks a full grade runs (hidden ones only with
     ``include_hidden``). ``isolated`` runs the probes in sandboxed children (``jobs`` at once,
     each under ``limits``, never reading ``protected``) rather than in this process.
+
+    A symbolic link in the submission (the path or a folder on it, a module, its exercises/)
+    raises :class:`autograder.loader.LinkedSubmission` before anything is resolved or imported:
+    submissions are graded by content (front ends print its message).
     """
+    refuse_links(path)
     candidates = select_checks(path, None, include_hidden, checks)
     selected = select_checks(path, only, include_hidden, checks) if only else candidates
     graded = dependency_closure(selected, candidates)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..files import MAX_SANDBOX_DEPTH, disk_usage, grading_root, remove_tree
 from ..job import CHILD_ENVIRONMENT, Job, Trial as JobTrial, child_command, child_environment
-from ..loader import single_module_folder
+from ..loader import copy_submission
 from ..probes import probe_name
 from ..protocol import MAX_RESULT_BYTES, ProtocolError, read_arrays, read_json, write_arrays
 from .limits import Limits
@@ -25,19 +25,27 @@ MAX_ERROR_BYTES = 1024 ** 2
 class IsolatedRunner:
     """Runs each exercise's probes in a fresh child process under limits and the sandbox.
 
+    The submission is copied by content into this run's own folder first
+    (:func:`autograder.loader.copy_submission`; a symbolic link in it raises
+    :class:`autograder.loader.LinkedSubmission`), and the children import that copy.
     Everything the child leaves behind is untrusted: results are read through a folder handle
     opened before the child starts (no symbolic link, FIFO or swapped folder is followed), within
     a byte budget, and any file that cannot be read is that check's error, never the grader's.
     """
 
     def __init__(self, path, limits=None, protected=()):
-        path = Path(path).resolve()
         root = grading_root()
         self.tmp = Path(tempfile.mkdtemp(prefix="nnkit-grade-", dir=root))
         # every grading run of this user lives under one root, which children may never read:
         # a submission cannot look into another student's run (their results, their code)
         self.shared = root or self.tmp
-        self.folder = single_module_folder(path, self._mkdir("submission")) if path.is_file() else path
+        # the children import a copy taken by content (no link followed), never the submission in
+        # place: a folder or module linked into the kit cannot be graded as the kit's own files
+        try:
+            self.folder = copy_submission(path, self._mkdir("submission"))
+        except BaseException:
+            remove_tree(self.tmp)
+            raise
         self.limits = limits or Limits()
         self.protected = [*protected]
         self.lock = threading.Lock()
