@@ -8,7 +8,6 @@ returning the exit code; the modules keep the work, this module only parses and 
 import argparse
 import contextlib
 import sys
-from pathlib import Path
 
 from . import __version__, course_folder
 
@@ -125,13 +124,14 @@ def _add_grade(sub, common):
 
 def _run_grade(args):
     from .engine import grade
-    from .loader import NoSubmission, submission_path
+    from .loader import NoSubmission, RefusedSubmission, submission_path
     from .report import format_table, write_results
-    with _failing_on(NoSubmission):
+    with _failing_on(NoSubmission, RefusedSubmission):
         path = submission_path(args.path or course_folder.exercises_dir(),
                                log=lambda line: print(line, file=sys.stderr))
-    protected = [str(Path(args.json).resolve().parent)] if args.json else []
-    report = grade(path, only=args.only, include_hidden=not args.public, limits=_limits(args), protected=protected)
+        # nothing extra is protected for --json: the grader writes it after grading, atomically,
+        # and children write only in their sandbox (protecting its folder once hid .venv)
+        report = grade(path, only=args.only, include_hidden=not args.public, limits=_limits(args))
     if not report.results:
         return _error(f"no check matches --only {args.only!r}")
     print(format_table(report))
