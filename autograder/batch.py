@@ -1,71 +1,192 @@
 """Grading a class: one sub-folder per student, a results.json each and a gradebook.csv.
 
-Each student's results are written atomically as ``OUT/<student>/results.json``; a student whose
-file exists is not regraded unless ``force`` is set, so an interrupted batch restarted with the
-same command finishes the rest. One broken submission never stops the batch.
+A student may be called anything (``gradebook.csv``, ``..``, a name with spaces, a newline or a
+leading dash): results go to ``OUT/students/<safe name>/results.json``, where the safe name
+(:func:`safe_name`) is ASCII letters, digits, ``.``, ``_`` and ``-`` with anything else
+percent-encoded, so it can neither collide with the gradebook nor leave ``OUT``; the real name is
+kept in the gradebook's ``student`` column. Each student's results are written atomically; a
+student whose file exists is not regraded unless ``force`` is set, so an interrupted batch
+restarted with the same command finishes the rest. One broken submission never stops the batch,
+and Ctrl-C stops it within seconds (:class:`BatchInterrupted`).
 """
 import csv
+import hashlib
 import json
+import os
+import signal
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .checks import ALL_CHECKS, exercises
 from .files import atomic_write
-from .report import gradescope_results, write_results_json
+from .report import gradescope_results, plain_text, write_results_json
+
+#: longest safe name kept whole; longer ones are cut and end with a hash of the real name
+MAX_SAFE_NAME = 120
+#: characters a spreadsheet reads as the start of a formula
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class BatchInterrupted(SystemExit):
+    """Ctrl-C during grade-batch: what was graded is kept (and in the gradebook); the process
+    exits with code 130, as a shell does for an interrupted command."""
+
+    def __init__(self):
+        super().__init__(130)
 
 
 def student_folders(submissions):
-    """Sub-folders of ``submissions`` (hidden ones excluded), sorted by name."""
-    return sorted(p for p in Path(submissions).iterdir() if p.is_dir() and not p.name.startswith("."))
+    """Sub-folders of ``submissions``, sorted by name; a tool's hidden folder (``.git``,
+    ``.ipynb_checkpoints``: one leading dot) is not a student, ``..a`` is."""
+    def hidden(name):
+        return name.startswith(".") and not name.startswith("..")
+    return sorted(p for p in Path(submissions).iterdir() if p.is_dir() and not hidden(p.name))
+
+
+def safe_name(student):
+    """A folder name for ``student``: ASCII letters, digits, ``_``, ``-`` and inner dots kept,
+    every other byte of its UTF-8 form written ``%XX`` (a leading dot or dash too), so distinct
+    names give distinct folders and the name can be read back; a very long name is cut and
+    ends with a hash of the whole name."""
+    encoded = "".join(
+        char if (char.isascii() and (char.isalnum() or char == "_" or (char in ".-" and index)))
+        else "".join(f"%{byte:02X}" for byte in _utf8(char))
+        for index, char in enumerate(student))
+    if len(encoded) > MAX_SAFE_NAME:
+        digest = hashlib.sha256(_utf8(student)).hexdigest()[:16]
+        encoded = f"{encoded[:MAX_SAFE_NAME - 17]}~{digest}"
+    return encoded
+
+
+def _utf8(text):
+    """The bytes of ``text``, a name read from the file system (undecodable bytes come back as
+    they were; any other lone surrogate as its own three bytes)."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
+
+
+def results_path(out, student):
+    """Where ``student``'s results.json is written in the batch folder ``out``."""
+    return Path(out) / "students" / safe_name(student) / "results.json"
 
 
 def grade_batch(submissions, out, jobs=2, force=False, limits=None, only=None):
-    """Grade every student folder into ``out``; returns the gradebook path."""
+    """Grade every student folder into ``out``; returns the gradebook path.
+
+    Ctrl-C (KeyboardInterrupt) starts no new student, kills the running children, writes the
+    gradebook of the students graded so far and raises :class:`BatchInterrupted`.
+    """
     from .engine import grade
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     students = student_folders(submissions)
+    names = [s.name for s in students]
+    stopping = threading.Event()
 
     def grade_one(folder):
-        target = out / folder.name / "results.json"
+        target = results_path(out, folder.name)
         if target.exists() and not force:
-            return folder.name, "kept"
-        target.parent.mkdir(exist_ok=True)
+            return "kept"
+        if stopping.is_set():
+            return "stopped"
         try:
             # other students' folders and the output folder are off limits to this submission
             protected = [str(submissions), str(out)]
             report = grade(folder, only=only, jobs=1, limits=limits, protected=protected)
             payload = gradescope_results(report)
         except Exception as exc:  # a broken submission must not stop the batch
-            payload = {"score": 0, "tests": [], "output": f"could not be graded: {type(exc).__name__}: {exc}"}
+            payload = {"score": 0, "tests": [],
+                       "output": f"could not be graded: {type(exc).__name__}: {plain_text(exc, 600)}"}
+        if stopping.is_set():  # its children were killed: this grade is not the student's
+            return "stopped"
+        target.parent.mkdir(parents=True, exist_ok=True)
         write_results_json(target, payload)
-        return folder.name, "graded"
+        return "graded"
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for name, status in pool.map(grade_one, students):
-            print(f"{status:>7}  {name}", flush=True)
-    return write_gradebook(out, [s.name for s in students])
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    futures = [pool.submit(grade_one, folder) for folder in students]
+    try:
+        for name, future in zip(names, futures):
+            print(f"{future.result():>7}  {plain_text(name, 200, newlines=False)}", flush=True)
+    except KeyboardInterrupt:
+        _stop(pool, stopping)
+        graded = sum(results_path(out, name).exists() for name in names)
+        write_gradebook(out, names)
+        print(f"interrupted: {graded} of {len(names)} graded; rerun to finish", flush=True)
+        raise BatchInterrupted() from None
+    pool.shutdown()
+    return write_gradebook(out, names)
+
+
+def _stop(pool, stopping):
+    """Stop a batch: no new student starts, and the children of the running ones are killed
+    (again and again, as a student's next exercise may start one) until the pool is idle."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip the gradebook
+    stopping.set()
+    pool.shutdown(wait=False, cancel_futures=True)
+    waiter = threading.Thread(target=pool.shutdown, daemon=True)
+    waiter.start()
+    while waiter.is_alive():
+        _kill_children()
+        waiter.join(0.05)
+
+
+def _kill_children():
+    """SIGKILL the process group of every child process of this one (each grading child leads
+    its own group, see sandbox.set_limits)."""
+    me = str(os.getpid())
+    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
+        try:
+            stat = (entry / "stat").read_text()
+        except (OSError, ValueError):
+            continue
+        if stat[stat.rfind(")") + 2:].split()[1:2] == [me]:  # the field after the state: ppid
+            try:
+                os.killpg(int(entry.name), signal.SIGKILL)
+            except (ProcessLookupError, PermissionError, ValueError):
+                pass
 
 
 def write_gradebook(out, names):
-    """gradebook.csv: student, total, then one column per exercise (points earned)."""
+    """gradebook.csv: student, total, then one column per exercise (points earned); a student
+    not graded yet has empty cells. Names are written as they are (CSV-quoted), a name a
+    spreadsheet would take for a formula behind an apostrophe."""
     columns = exercises(ALL_CHECKS)
 
     def write(handle):
         writer = csv.writer(handle)
         writer.writerow(["student", "total", *columns])
         for name in names:
-            results = Path(out) / name / "results.json"
-            if not results.exists():
-                writer.writerow([name, "", *[""] * len(columns)])
+            payload = _results(out, name)
+            if payload is None:
+                writer.writerow([_cell(name), "", *[""] * len(columns)])
                 continue
-            payload = json.loads(results.read_text(encoding="utf-8"))
             per_exercise = dict.fromkeys(columns, 0.0)
             for test in payload.get("tests", []):
                 exercise = test.get("tags", [None])[0]
                 if exercise in per_exercise:
                     per_exercise[exercise] += float(test.get("score", 0))
-            writer.writerow([name, f"{float(payload.get('score', 0)):g}",
+            writer.writerow([_cell(name), f"{float(payload.get('score', 0)):g}",
                              *[f"{per_exercise[c]:g}" for c in columns]])
 
     return atomic_write(Path(out) / "gradebook.csv", write, encoding="utf-8", newline="")
+
+
+def _results(out, name):
+    """The student's results.json as a dict, or None when there is none (or it cannot be read)."""
+    try:
+        payload = json.loads(results_path(out, name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def _cell(name):
+    """A student's name as a gradebook cell: unchanged (bytes that are not UTF-8 shown as U+FFFD),
+    but behind an apostrophe when it starts like a spreadsheet formula (formula injection)."""
+    name = _utf8(name).decode("utf-8", "replace")
+    return f"'{name}" if name.startswith(FORMULA_STARTS) else name

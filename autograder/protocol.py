@@ -2,7 +2,7 @@
 
 Only numeric, boolean and unicode numpy arrays cross the boundary, stored with ``np.savez`` and
 read back by a strict parser (no pickles, no compression, headers that match their data, bounded
-sizes, no symbolic links or FIFOs): no object from the submission ever reaches the grader, and no
+sizes and element counts, no symbolic links or FIFOs): no object from the submission ever reaches the grader, and no
 file the child leaves behind can make the grader crash, hang or read something else.
 """
 import errno
@@ -24,6 +24,11 @@ ALLOWED_KINDS = set("biufcU")
 MAX_RESULT_BYTES = 64 * 1024 * 1024
 #: most arrays in one results file, most dimensions of one array, longest .npy header.
 MAX_MEMBERS, MAX_DIMENSIONS, MAX_HEADER = 4096, 32, 10000
+#: most elements of one array (and largest size of any of its dimensions, even when empty), and
+#: longest string of a unicode array: the checks may do arithmetic on what they read, so a reply
+#: must be small before they see it. Honest replies hold at most about 80,000 elements (a
+#: Fashion-MNIST prediction) and strings of a few hundred characters (type names).
+MAX_ELEMENTS, MAX_STRING = 4_000_000, 10_000
 
 
 class ProtocolError(RuntimeError):
@@ -156,9 +161,14 @@ def _array_from_npy(raw, where):
         raise ProtocolError(f"{where} has dtype {dtype}")
     if len(shape) > MAX_DIMENSIONS or any(int(size) < 0 for size in shape):
         raise ProtocolError(f"{where} has an invalid shape {shape}"[:300])
+    if dtype.kind == "U" and dtype.itemsize > 4 * MAX_STRING:
+        raise ProtocolError(f"{where} holds strings longer than {MAX_STRING} characters")
     count = 1
     for size in shape:
         count *= int(size)
+    if count > MAX_ELEMENTS or any(int(size) > MAX_ELEMENTS for size in shape):
+        raise ProtocolError(f"{where} is too large: shape {shape} (at most {MAX_ELEMENTS} elements "
+                            "are read back)"[:300])
     offset = handle.tell()
     if count * dtype.itemsize != len(raw) - offset:
         raise ProtocolError(f"{where}: the header announces {count * dtype.itemsize} bytes, "

@@ -1,4 +1,9 @@
-"""Presenting a Report: a text table for people, Gradescope's results.json for machines."""
+"""Presenting a Report: a text table for people, Gradescope's results.json for machines.
+
+Text that comes from a submission (exception messages, type names, what its code printed) is
+untrusted: :func:`plain_text` makes it safe to print and to store before it enters a report.
+"""
+import re
 import textwrap
 
 from .protocol import write_json
@@ -6,15 +11,58 @@ from .protocol import write_json
 STATUS_MARK = {"passed": "ok", "failed": "FAIL", "error": "ERROR", "not_implemented": "TODO",
                "skipped": "SKIP", "blocked": "BLOCKED"}
 HIDDEN_MESSAGE = "hidden check: details are shown after grading"
+#: longest text from a submission kept in a message (characters)
+MAX_TEXT = 2000
+TRUNCATED = "… (truncated)"
+
+# terminal escape sequences: CSI (ESC [ or the 8-bit CSI), OSC/DCS/APC/PM/SOS strings up to
+# their terminator (or the end), and any other ESC + one character
+_ESCAPES = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+                      r"|(?:\x1b[\]P_^X]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+                      r"|\x1b.?", re.DOTALL)
+# what is left that a terminal or a line splitter acts on: C0 controls but tab and newline,
+# DEL, C1 controls, line/paragraph separators, and the bidirectional overrides and isolates
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f"
+                       "\u202a-\u202e\u2066-\u2069]")
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def plain_text(value, limit=MAX_TEXT, newlines=True):
+    """``value`` (any object, typically text from a submission) as text that is safe to print on
+    a terminal and to store as UTF-8 JSON or CSV: lone surrogates and undecodable bytes become
+    U+FFFD, terminal escape sequences are removed, other control characters (a carriage return
+    that would overwrite a line, bidirectional overrides, …) are shown as ``\\xNN``/``\\uNNNN``,
+    and the text is cut to at most ``limit`` characters
+    (applying it twice changes nothing). Newlines are kept, or shown as ``\\n`` when
+    ``newlines`` is false (a one-line name)."""
+    if isinstance(value, (bytes, bytearray)):
+        text = bytes(value[:4 * limit + 4]).decode("utf-8", "replace")
+    else:
+        try:
+            text = value if isinstance(value, str) else str(value)
+        except Exception:  # noqa: BLE001 — an object whose str() fails is shown by its type
+            text = f"<{type(value).__name__}>"
+    text = _SURROGATES.sub("\ufffd", text[:4 * limit + 64])
+    text = _ESCAPES.sub("", text.replace("\r\n", "\n"))
+    if not newlines:
+        text = text.replace("\n", "\\n")
+    text = _CONTROLS.sub(_visible, text)
+    return text if len(text) <= limit else text[:max(0, limit - len(TRUNCATED))] + TRUNCATED
+
+
+def _visible(match):
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def message_of(result, reveal_hidden=True):
     verdict = result.verdict
     if result.check.hidden and not reveal_hidden and verdict.status not in ("not_implemented", "skipped", "blocked"):
         return HIDDEN_MESSAGE if verdict.fraction < 1 else ""
-    text = verdict.message
+    text = plain_text(verdict.message)
     if verdict.hint:
-        text += f"\n  hint: {verdict.hint}"
+        text += f"\n  hint: {plain_text(verdict.hint)}"
     return text
 
 
@@ -54,7 +102,7 @@ def gradescope_results(report, reveal_hidden=False):
         output = message_of(result, reveal_hidden=True)
         captured = report.outputs.get(check.exercise)
         if captured and verdict.status in ("error", "failed"):
-            output += "\n\nOutput of your code:\n" + captured
+            output += "\n\nOutput of your code:\n" + plain_text(captured, limit=2 * MAX_TEXT + 100)
         tests.append({
             "name": f"{check.exercise}: {check.id.split('.')[-1]}",
             "name_format": "text",

@@ -185,12 +185,15 @@ class IsolatedRunner:
 
 
 def _text(value, limit):
-    """A plain string of at most ``limit`` characters, from a value that should be one."""
+    """A plain string of at most ``limit`` characters, from a value that should be one: made
+    safe to print and store by report.plain_text (no lone surrogates, escape sequences or
+    control characters)."""
+    from ..report import plain_text
     if isinstance(value, BaseException):
         value = str(value)
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return ""
-    return str(value)[:limit]
+    return plain_text(value, limit)
 
 
 def _plain_error(payload):

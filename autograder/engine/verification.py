@@ -1,5 +1,6 @@
 """From what a probe returned to a verdict, in the grader's own process."""
 from ..checks.base import Failure, Verdict
+from ..report import plain_text
 
 
 def verify(check, cases, outputs, error):
@@ -28,14 +29,15 @@ def verify(check, cases, outputs, error):
 
 def error_verdict(check, error):
     """The verdict of a trial that raised: ``error`` is a plain dict {"type", "message",
-    "where", "not_implemented"} (from execution.describe_error or the runner)."""
+    "where", "not_implemented"} (from execution.describe_error or the runner); its text comes from
+    the submission, so it enters the message through report.plain_text."""
     if error.get("not_implemented"):
         return Verdict(0.0, f"not implemented yet: {check.exercise}", None, "not_implemented")
     if error.get("type") == "Timeout":
-        return Verdict(0.0, error["message"], "look for a loop that never ends", "error")
-    where = f" ({error['where']})" if error.get("where") else ""
-    return Verdict(0.0, f"{check.exercise} raised {error['type']}: {error['message']}{where}",
-                   _error_hint(check, error), "error")
+        return Verdict(0.0, plain_text(error["message"], 600), "look for a loop that never ends", "error")
+    where = f" ({plain_text(error['where'], 300)})" if error.get("where") else ""
+    return Verdict(0.0, f"{check.exercise} raised {plain_text(error['type'], 100)}: "
+                   f"{plain_text(error['message'], 600)}{where}", _error_hint(check, error), "error")
 
 
 def _error_hint(check, error):
