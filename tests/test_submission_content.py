@@ -83,15 +83,15 @@ def test_a_linked_parent_folder_or_exercises_folder_is_refused(tmp_path):
 def test_batch_records_a_linked_student_folder_and_goes_on(tmp_path, solved_copy):
     """grade-batch: a student folder that is a link scores 0 with the message in results.json;
     the next student is graded."""
-    from autograder.batch import grade_batch
+    from autograder.batch import grade_batch, results_path
     submissions, out = tmp_path / "submissions", tmp_path / "out"
     submissions.mkdir()
     (submissions / "alice").symlink_to(REFERENCE, target_is_directory=True)
     shutil.copytree(solved_copy, submissions / "bob")
     grade_batch(submissions, out, jobs=1, only="single_layer")
-    alice = json.loads((out / "alice" / "results.json").read_text())
+    alice = json.loads(results_path(out, "alice").read_text())
     assert alice["score"] == 0 and alice["tests"] == [] and LINK_MESSAGE in alice["output"]
-    assert json.loads((out / "bob" / "results.json").read_text())["score"] > 0
+    assert json.loads(results_path(out, "bob").read_text())["score"] > 0
 
 
 # --------------------------------------------------------------------------- a copy by content
