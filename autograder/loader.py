@@ -98,9 +98,10 @@ def read_module(path, limit=None):
         if os.path.islink(path):
             raise LinkedSubmission(path) from exc
         raise
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):  # a folder, a FIFO, a device: refused unread
+        os.close(descriptor)
+        raise RefusedSubmission(f"{path} is not a regular file")
     with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise RefusedSubmission(f"{path} is not a regular file")
         data = handle.read(-1 if limit is None else limit + 1)
     if limit is not None and len(data) > limit:
         raise RefusedSubmission(f"{path} is larger than {limit} bytes")

@@ -65,6 +65,18 @@ def _stub_folder(folder):
     return folder
 
 
+def test_cli_refuses_a_folder_named_like_a_module(tmp_path):
+    """Anything but a regular file where a module is expected (here a folder ``dual_layer.py``)
+    is refused with a message and exit code 2, never a traceback."""
+    folder = _stub_folder(tmp_path / "submission")
+    (folder / "dual_layer.py").unlink()
+    (folder / "dual_layer.py").mkdir()
+    result = _grade_cli(folder, "--only", "dual_layer")
+    assert result.returncode == 2, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "dual_layer.py is not a regular file" in result.stderr
+    assert "Traceback" not in result.stderr and "Total:" not in result.stdout
+
+
 def test_a_linked_parent_folder_or_exercises_folder_is_refused(tmp_path):
     """A link on the path given (a parent folder) or a clone whose exercises/ is a link: refused
     by submission_path and by engine.grade, with the link named."""
