@@ -207,6 +207,10 @@ _DENIED_CALLS = (
     "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "setpriority", "sched_setaffinity",
     "sched_setscheduler", "sched_setparam", "sched_setattr", "ioprio_set", "migrate_pages", "move_pages",
     "mbind", "set_mempolicy",
+    # metadata of files (Landlock does not cover it): a child started as root owns the host's files
+    "chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown", "lchown", "fchownat", "setxattr",
+    "lsetxattr", "fsetxattr", "setxattrat", "removexattr", "lremovexattr", "fremovexattr", "removexattrat",
+    "utime", "utimes", "futimesat", "utimensat", "mknod", "mknodat",
 )
 _SYSCALL_NUMBERS = {
     "x86_64": dict(
@@ -220,7 +224,10 @@ _SYSCALL_NUMBERS = {
         open_tree=428, move_mount=429, fsopen=430, fsconfig=431, fsmount=432, pidfd_open=434, clone3=435,
         pidfd_getfd=438, process_madvise=440, mount_setattr=442, fcntl=72, setpriority=141,
         sched_setparam=142, sched_setscheduler=144, sched_setaffinity=203, mbind=237, set_mempolicy=238,
-        ioprio_set=251, migrate_pages=256, move_pages=279, sched_setattr=314),
+        ioprio_set=251, migrate_pages=256, move_pages=279, sched_setattr=314, chmod=90, fchmod=91, chown=92,
+        fchown=93, lchown=94, utime=132, mknod=133, setxattr=188, lsetxattr=189, fsetxattr=190, removexattr=197,
+        lremovexattr=198, fremovexattr=199, utimes=235, mknodat=259, fchownat=260, futimesat=261, fchmodat=268,
+        utimensat=280, fchmodat2=452, setxattrat=463, removexattrat=466),
     "aarch64": dict(
         ioctl=29, umount2=39, mount=40, pivot_root=41, chroot=51, quotactl=60, acct=89, unshare=97,
         kexec_load=104, init_module=105, delete_module=106, clock_settime=112, ptrace=117, kill=129, tkill=130,
@@ -232,7 +239,9 @@ _SYSCALL_NUMBERS = {
         open_tree=428, move_mount=429, fsopen=430, fsconfig=431, fsmount=432, pidfd_open=434, clone3=435,
         pidfd_getfd=438, process_madvise=440, mount_setattr=442, fcntl=25, ioprio_set=30,
         sched_setparam=118, sched_setscheduler=119, sched_setaffinity=122, setpriority=140, mbind=235,
-        set_mempolicy=237, migrate_pages=238, move_pages=239, sched_setattr=274),
+        set_mempolicy=237, migrate_pages=238, move_pages=239, sched_setattr=274, setxattr=5, lsetxattr=6,
+        fsetxattr=7, removexattr=14, lremovexattr=15, fremovexattr=16, mknodat=33, fchmod=52, fchmodat=53,
+        fchownat=54, fchown=55, utimensat=88, fchmodat2=452, setxattrat=463, removexattrat=466),
 }
 _AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
 CLONE_THREAD = 0x00010000
@@ -242,7 +251,7 @@ _MACHINES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "aarch64", "arm64
 
 def _seccomp(ctypes, libc):
     """A seccomp filter on every thread: the calls of _DENIED_CALLS are refused (among them
-    setpriority and sched_setaffinity on any process), clone only makes threads (in no new
+    setpriority and sched_setaffinity on any process, and changing files' metadata), clone only makes threads (in no new
     namespace), kill/tgkill only reach this process, prlimit64 only reads, ioctl cannot inject
     terminal input, fcntl cannot take signal ownership (F_SETOWN, F_SETOWN_EX, F_SETSIG). Refused calls fail with EPERM (clone3 with ENOSYS, so that
     the C library falls back to clone for threads); a call through another architecture's ABI

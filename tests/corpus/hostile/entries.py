@@ -221,8 +221,8 @@ ENTRIES = [
         "id": "reference.import_package",
         "base": "stub", "module": "single_layer", "exercise": "SingleLayer.forpass",
         "append": "from reference.single_layer import SingleLayer as _Reference\nSingleLayer = _Reference\n",
-        "expect": "control", "status": "error", "message": "not allowed while grading",
-        "why": "imports the reference package: refused, the module fails to import",
+        "expect": "control", "status": "error", "message": "No module named 'reference'",
+        "why": "imports the reference package: it is not in the child's view, the module fails to import",
     },
     {
         "id": "reference.import_with_fallback",
@@ -318,10 +318,10 @@ ENTRIES = [
             "except BaseException as _exc:\n"
             "    print('refused', type(_exc).__name__, _exc)\n"),
         "expect": "control", "status": "not_implemented",
-        "output_lacks": ("STOLEN", "not allowed while grading"), "output_has": ("refused PermissionError",),
+        "output_lacks": ("STOLEN", "not allowed while grading"), "output_has": ("refused ",),
         "why": "switches the audit hook's path rules off by rewriting its strings in memory through "
-               "numpy's __array_interface__ (the hook no longer objects), then reads the reference: the "
-               "kernel (Landlock) still refuses",
+               "numpy's __array_interface__ (the hook no longer objects), then reads the reference: it "
+               "does not exist in the child's view (bubblewrap) or the kernel (Landlock) refuses",
     },
     {
         "id": "reference.other_grading_runs",
