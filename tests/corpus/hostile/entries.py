@@ -318,10 +318,12 @@ ENTRIES = [
             "except BaseException as _exc:\n"
             "    print('refused', type(_exc).__name__, _exc)\n"),
         "expect": "control", "status": "not_implemented",
-        "output_lacks": ("STOLEN", "not allowed while grading"), "output_has": ("refused ",),
-        "why": "switches the audit hook's path rules off by rewriting its strings in memory through "
-               "numpy's __array_interface__ (the hook no longer objects), then reads the reference: it "
-               "does not exist in the child's view (bubblewrap) or the kernel (Landlock) refuses",
+        "output_lacks": ("STOLEN",), "output_has": ("refused ",),
+        "why": "rewrites, in memory through numpy's __array_interface__, every string naming the kit's "
+               "reference (what switched off the old deny-list hook), then reads the reference: refused "
+               "(the allow-list names no kit path to rewrite, and the file is not in the child's view or "
+               "Landlock refuses; tests/test_isolation.py runs each attack class with the kernel guards "
+               "alone, no hook)",
     },
     {
         "id": "reference.other_grading_runs",
