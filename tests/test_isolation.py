@@ -109,6 +109,14 @@ ATTACKS = r'''
 import ctypes, fcntl, json, os, signal, socket, struct
 from autograder import sandbox
 GRADER, PORT, SECRET, CANARY, OUTSIDE, READABLE_DIR = {grader}, {port}, {secret!r}, {canary!r}, {outside!r}, {readable_dir!r}
+# descriptors the child was started with, beyond standard input, output and error
+def target(fd):
+    try:
+        return os.readlink(f"/proc/self/fd/{{fd}}")
+    except FileNotFoundError:  # the listing's own descriptor, closed since
+        return None
+foreign = [t for t in map(target, [fd for fd in os.listdir("/proc/self/fd") if int(fd) > 2])
+           if t and not t.startswith("/proc/")]
 if {drop}:
     sandbox.drop_capabilities()
 sandbox._confine({{readable}}, {{writable}})  # the kernel guards alone: no audit hook
@@ -150,13 +158,27 @@ attempt("ptrace", lambda: check(libc.ptrace(16, GRADER, 0, 0)))
 attempt("connect", lambda: socket.create_connection(("127.0.0.1", PORT), timeout=2))
 attempt("read the grader's environment", lambda: open(f"/proc/{{GRADER}}/environ").read())
 attempt("fork", lambda: os.fork() == 0 and os._exit(0))
-attempt("execute", lambda: os.execv("/bin/true", ["true"]))
+def plant(path):
+    open(path, "w").close()
+    os.remove(path)  # where it worked (unguarded), leave nothing behind
+attempt("write into the packages", lambda: plant(os.path.join(os.path.dirname(json.__file__), "nnkit_planted.py")))
+attempt("plant bytecode in the kit", lambda: open(os.path.join(os.path.dirname(sandbox.__file__),
+                                                               "__pycache__", "job.cpython-311.pyc"), "wb"))
+attempt("shared memory", lambda: plant("/dev/shm/nnkit-planted"))
+attempt("abstract unix socket", lambda: socket.socket(socket.AF_UNIX).connect("\0nnkit"))
+def inherited():
+    if foreign:
+        return  # the child was handed descriptors onto the grader's files: the attack worked
+    raise PermissionError("no descriptor inherited")
+attempt("inherited descriptors", inherited)
 print(json.dumps(outcome))
 '''
 
 
-@pytest.mark.parametrize("layer", LAYERS)
-def test_kernel_guards_refuse_every_attack_class(layer, tmp_path):
+def attack_outcome(layer, tmp_path, guarded=True):
+    """{attack: "ESCAPED" or the exception that stopped it} of ATTACKS run as a child of
+    ``layer``; unguarded (no kernel guards, the layer ``none``), the attacks aim at the script's
+    own process rather than this one, and leave out replacing the program."""
     secret = tmp_path / "secret.txt"
     secret.write_text("secret")
     canary = tmp_path / "canary.txt"
@@ -184,25 +206,46 @@ def test_kernel_guards_refuse_every_attack_class(layer, tmp_path):
     priority, affinity = os.getpriority(os.PRIO_PROCESS, 0), os.sched_getaffinity(0)
     try:
         script = ATTACKS.format(
-            grader=os.getpid(), port=listener.getsockname()[1], secret=str(secret), canary=str(canary),
-            outside=str(outside), readable_dir=os.path.dirname(os.__file__),
+            grader=os.getpid() if guarded else "os.getpid()", port=listener.getsockname()[1],
+            secret=str(secret), canary=str(canary), outside=str(outside),
+            readable_dir=os.path.dirname(os.__file__),
             reference=str(KIT / "reference" / "single_layer.py"), grading_root=str(grading_root()),
             drop=layer == "kernel" and os.geteuid() == 0)
+        if not guarded:
+            script = script.replace("sandbox._confine(", "(lambda *paths: None)(")
+            script = "\n".join(line for line in script.splitlines() if '"execute"' not in line)
         out, _, _ = confined(layer, tmp_path, script)
     finally:
         stop.set()
         thread.join()
         listener.close()
     outcome = json.loads(out.strip().splitlines()[-1])
-    assert len(outcome) == ATTACKS.count("attempt(\"")
-    escaped = [name for name, result in outcome.items() if result == "ESCAPED"]
-    assert not escaped, outcome
-    assert not accepted
-    assert not list(outside.iterdir())
     after = os.stat(canary)
-    assert (after.st_mode, after.st_uid, after.st_mtime_ns) == (before.st_mode, before.st_uid, before.st_mtime_ns)
-    assert os.listxattr(canary) == []
-    assert (os.getpriority(os.PRIO_PROCESS, 0), os.sched_getaffinity(0)) == (priority, affinity)
+    changed = {"connect": bool(accepted), "write outside": bool(list(outside.iterdir())),
+               "canary": (after.st_mode, after.st_uid, after.st_mtime_ns) != (before.st_mode, before.st_uid,
+                                                                            before.st_mtime_ns)
+               or bool(os.listxattr(canary)),
+               "grader": (os.getpriority(os.PRIO_PROCESS, 0), os.sched_getaffinity(0)) != (priority, affinity)}
+    return outcome, changed
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_kernel_guards_refuse_every_attack_class(layer, tmp_path):
+    outcome, changed = attack_outcome(layer, tmp_path)
+    assert len(outcome) == ATTACKS.count("attempt(\"")
+    assert not [name for name, result in outcome.items() if result == "ESCAPED"], outcome
+    assert not any(changed.values()), changed
+
+
+def test_the_attacks_work_where_nothing_guards(tmp_path):
+    """The harness sees an escape when there is one: run unguarded (no kernel guards, no
+    namespaces), the attacks succeed and change what the guarded runs must leave alone."""
+    outcome, changed = attack_outcome("none", tmp_path, guarded=False)
+    escaped = {name for name, result in outcome.items() if result == "ESCAPED"}
+    assert {"read a secret", "read the kit's reference", "list the grading root", "dir_fd read", "chmod",
+            "set xattr", "utime", "write outside", "F_SETOWN", "F_SETSIG", "setpriority", "sched_setaffinity",
+            "kill", "connect", "fork", "write into the packages"} <= escaped, outcome
+    assert changed["connect"] and changed["write outside"] and changed["canary"]
 
 
 # --------------------------------------------------------------------------- choosing a layer
