@@ -33,7 +33,7 @@ nbformat = pytest.importorskip("nbformat")
 from autograder import nbgrader_course as course  # noqa: E402
 from autograder.checks import ALL_CHECKS  # noqa: E402
 from autograder.course import MODULES  # noqa: E402
-from autograder.notebook import NoPoints, check_closure, grade, grade_folder  # noqa: E402
+from autograder.notebook import NoPoints, check_closure, grade, grade_folder, parse_module_line  # noqa: E402
 from autograder.stubs import BEGIN, END, solution_regions  # noqa: E402
 
 KIT = Path(__file__).resolve().parent.parent
@@ -177,9 +177,24 @@ def test_module_cells_are_the_reference_modules(generated):
         sources = course.notebook_sources(notebook)
         assert sources, name
         module_cells = [cell for cell in notebook.cells if cell.source.startswith("%%module")]
-        assert len(module_cells) == len(sources)
+        # each module over its cells, parts 1..N in order: one exercise function per solution
+        # cell, the given code between them in plain cells (nbgrader leaves those alone)
+        numbers = {}
         for cell in module_cells:
-            assert _meta(cell)["solution"] and not _meta(cell)["locked"]
+            module, number, count = parse_module_line(cell.source.partition("\n")[0])
+            numbers.setdefault(module, []).append((number, count))
+            code = cell.source.partition("\n")[2]
+            if _regions(code):
+                assert _meta(cell)["solution"] and not _meta(cell)["locked"]
+                assert len(_regions(code)) == 1 and code.lstrip().startswith("def "), cell.source
+                indent = code[: len(code) - len(code.lstrip())]
+                assert len(re.findall(rf"^{indent}def ", code, flags=re.MULTILINE)) == 1, cell.source
+            else:
+                assert not _meta(cell), cell.source
+        assert set(numbers) == set(sources)
+        for module, seen in numbers.items():
+            assert seen == [(k, len(seen)) for k in range(1, len(seen) + 1)], f"{name}: {module}"
+        assert len([c for c in module_cells if _meta(c)]) == sum(len(_regions(t)) for t in sources.values())
         for module, text in sources.items():
             reference = (REFERENCE / f"{module}.py").read_text()
             assert _skeleton(text) == _skeleton(reference), f"{name}: {module} differs from reference/{module}.py"
@@ -274,8 +289,11 @@ def _cell(notebook, grade_id):
     return next(cell for cell in notebook.cells if _meta(cell).get("grade_id") == grade_id)
 
 
-def _module_cell(notebook, module):
-    return next(cell for cell in notebook.cells if cell.source.startswith(f"%%module {module}\n"))
+def _module_cell(notebook, module, containing=""):
+    """The last cell of ``module`` (a module is split over cells) holding the text ``containing``."""
+    return [cell for cell in notebook.cells if cell.cell_type == "code"
+            and (parse_module_line(cell.source.partition("\n")[0]) or ("",))[0] == module
+            and containing in cell.source][-1]
 
 
 HOSTILE_PATCHES = '''
@@ -328,14 +346,14 @@ def graded(tmp_path_factory):
     _submit(directory, "dave", ROUND_TRIP, dave)
 
     erin = nbformat.from_dict(json.loads(json.dumps(source)))         # forpass overwrites its input
-    cell = _module_cell(erin, "single_layer")
     line = "        z = np.dot(x, self.w) + self.b\n"
+    cell = _module_cell(erin, "single_layer", line)
     assert line in cell.source
     cell.source = cell.source.replace(line, line + "        x[...] = 0\n")
     _submit(directory, "erin", ROUND_TRIP, erin)
 
     frank = _notebook(directory, BUG_CHAPTER)                         # one known bug
-    cell = _module_cell(frank, "gradients")
+    cell = _module_cell(frank, "gradients", "return (f(x + h) - f(x - h)) / (2 * h)")
     assert "return (f(x + h) - f(x - h)) / (2 * h)" in cell.source
     cell.source = cell.source.replace("return (f(x + h) - f(x - h)) / (2 * h)", "return (f(x + h) - f(x)) / h")
     _submit(directory, "frank", BUG_CHAPTER, frank)
