@@ -303,14 +303,16 @@ def _run_keras(build, data, epochs, recorder):
 # --------------------------------------------------------------------------- progress
 
 class TextProgress:
-    """``progress`` for :func:`run` writing to ``stream``: on a terminal one line rewritten as the
-    epochs go (at most about 200 updates a run), elsewhere a plain line every tenth of the run."""
+    """``progress`` for :func:`run` writing to ``stream``: on a terminal (or a notebook, which
+    shows carriage returns the same way: ``terminal=True``) one line rewritten as the epochs go
+    (at most about 200 updates a run), elsewhere a plain line every tenth of the run."""
 
     WIDTH = 24
 
     def __init__(self, stream=None, terminal=None):
         self.stream = stream or sys.stdout
         self.terminal = self.stream.isatty() if terminal is None else terminal
+        self.width = 0
 
     def __call__(self, epoch, epochs, record):
         step = max(1, epochs // (200 if self.terminal else 10))
@@ -320,7 +322,9 @@ class TextProgress:
         if self.terminal:
             filled = self.WIDTH * epoch // epochs
             bar = "#" * filled + "." * (self.WIDTH - filled)
-            self.stream.write(f"\r[{bar}] epoch {epoch}/{epochs}  {values}\033[K")
+            line = f"[{bar}] epoch {epoch}/{epochs}  {values}"
+            self.stream.write("\r" + line.ljust(self.width))  # spaces over a longer previous line
+            self.width = len(line)
             if epoch == epochs:
                 self.stream.write("\n")
         else:

@@ -381,7 +381,7 @@ def experiment_cells(experiment):
     train = new_code_cell(
         f"# {experiment.model} trained {experiment.epochs} epochs with your code\n"
         "if run_experiment:\n"
-        f"    history = experiments.run({name!r}, nnkit_notebook, data=data, progress=experiments.TextProgress())\n"
+        f"    history = experiments.run({name!r}, nnkit_notebook, data=data, progress=experiments.TextProgress(terminal=True))\n"
         "    print(f'validation accuracy: {history.val_accuracy:.3f}')")
     draw = new_code_cell(
         "# the learning curves: loss and accuracy per epoch, on the training and the validation data\n"
