@@ -210,6 +210,87 @@ def test_module_cells_are_the_reference_modules(generated):
     assert with_code <= taught
 
 
+def _code_cells_after(notebook, cell):
+    cells = notebook.cells
+    return [c for c in cells[cells.index(cell) + 1:] if c.cell_type == "code"]
+
+
+def test_notebooks_read_as_course_material(generated):
+    """Each exercise function in its own cell after a markdown cell from its docstring; the
+    chapter's experiments (load data, train, plot, through autograder.experiments) as ungraded
+    cells after the last test cell; each experiment in exactly one chapter."""
+    from autograder import experiments
+    placed = []
+    for index, name in enumerate(NAMES):
+        notebook = _notebook(generated, name)
+        cells = notebook.cells
+        for position, cell in enumerate(cells):
+            if cell.cell_type == "code" and _meta(cell).get("solution"):
+                code = cell.source.partition("\n")[2]
+                function = re.search(r"def (\w+)", code).group(1)
+                before = cells[position - 1]
+                assert before.cell_type == "markdown" and before.source.startswith("### `"), cell.source
+                assert f".{function}`" in before.source or f"`{function}`" in before.source
+                docstring = re.search(r'"""(.*?)(?:\n\n|""")', code, flags=re.DOTALL).group(1)
+                assert " ".join(docstring.split()) in " ".join(before.source.split()), function
+        # nbgrader puts a deleted test cell back after the nbgrader cell that preceded it, which
+        # must be a solution or test cell: given code and experiments are plain cells
+        nbgrader_cells = [cell for cell in cells if _meta(cell)]
+        for previous, cell in zip(nbgrader_cells, nbgrader_cells[1:]):
+            if _meta(cell).get("grade"):
+                assert _meta(previous).get("solution") or _meta(previous).get("grade"), _meta(cell)["grade_id"]
+        expected = course.chapter_experiments(index)
+        last_test = _test_cells(notebook)[-1]
+        after = _code_cells_after(notebook, last_test)
+        assert [cell for cell in after if _meta(cell)] == []
+        text = "\n".join(cell.source for cell in after)
+        for experiment in expected:
+            for call in (f"experiments.load_data({experiment.name!r})",
+                         f"experiments.run({experiment.name!r}, nnkit_notebook"):
+                assert call in text, (name, call)
+            placed.append(experiment.name)
+        assert text.count("experiments.plot(history)") == len(expected)
+        assert text.count("experiments.grading()") == len(expected)  # skipped while nbgrader grades
+    assert sorted(placed) == sorted(experiments.EXPERIMENTS)
+
+
+def test_extract_joins_the_module_from_its_cells(generated, tmp_path):
+    """Chapter 1 keeps every solution region of single_layer: joined from its cells, the
+    extracted module is the reference file itself."""
+    folder = course.extract_submission(generated / "source" / ROUND_TRIP / f"{ROUND_TRIP}.ipynb", tmp_path / "out")
+    assert (folder / "single_layer.py").read_text() == (REFERENCE / "single_layer.py").read_text()
+    # a part run twice, the last cell wins; a whole module written after its parts replaces them
+    notebook = _notebook(generated, ROUND_TRIP)
+    part = _module_cell(notebook, "single_layer", "def forpass")
+    again = nbformat.v4.new_code_cell(part.source.replace("return z", "return z + 0"))
+    notebook.cells.append(again)
+    assert "return z + 0" in course.notebook_sources(notebook)["single_layer"]
+    notebook.cells.append(nbformat.v4.new_code_cell("%%module single_layer\nX = 1"))
+    assert course.notebook_sources(notebook)["single_layer"] == "X = 1\n"
+
+
+def test_kernel_defines_a_module_once_all_its_parts_ran(generated, monkeypatch, capsys):
+    from autograder import notebook as kernel
+    monkeypatch.setattr(kernel, "SOURCES", {})
+    monkeypatch.setattr(kernel, "PARTS", {})
+    monkeypatch.setattr(kernel, "_state", {"folder": None})
+    for key in [key for key in sys.modules if key.startswith(kernel.PACKAGE)]:
+        monkeypatch.delitem(sys.modules, key)
+    cells = [cell for cell in _notebook(generated, ROUND_TRIP).cells if cell.source.startswith("%%module")]
+    parts = [(cell.source.partition("\n")[0].removeprefix("%%module "), cell.source.partition("\n")[2])
+             for cell in cells]
+    namespace = {}
+    kernel.define_module_part(*parts[-1], namespace=namespace)       # the last part first
+    assert "run its cells `part 1, 2, 3 of 4` too" in capsys.readouterr().out
+    for arguments, source in parts[:-1]:
+        kernel.define_module_part(arguments, source, namespace=namespace)
+    assert "SingleLayer" in namespace and kernel.SOURCES["single_layer"] == (REFERENCE / "single_layer.py").read_text()
+    with pytest.raises(ValueError, match="part 5 of 4"):
+        kernel.define_module_part("single_layer part 5 of 4", "")
+    for key in [key for key in sys.modules if key.startswith(kernel.PACKAGE)]:
+        del sys.modules[key]
+
+
 def test_checks_never_need_a_later_chapter():
     homes = course.home_chapters()
     for check in ALL_CHECKS:
@@ -265,6 +346,40 @@ def test_every_source_notebook_earns_full_marks(generated, tmp_path):
         ran = {check_id: v for check_id, v in result["checks"].items() if v["status"] != "skipped"}
         assert ran, name
         assert all(v["score"] == v["points"] for v in ran.values()), f"{name}:\n{result['table']}"
+
+
+# --------------------------------------------------------------------------- the experiments, executed
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["ch1_single_layer", "ch3_minibatches"])
+def test_executed_notebook_runs_its_experiments(generated, name, monkeypatch, tmp_path):
+    """The source notebook (the reference filled in) run by a Jupyter kernel, its test cells left
+    out (the nbgrader tests run those): the module cells define the modules from their parts and
+    the experiment cells train, print the accuracy and draw the curves, without an error."""
+    nbclient = pytest.importorskip("nbclient")
+    from autograder import experiments
+    from autograder.checks.training import BREAST_CANCER_RUNS
+    notebook = _notebook(generated, name)
+    notebook.cells = [cell for cell in notebook.cells if not _meta(cell).get("grade")]
+    monkeypatch.setenv("PYTHONPATH", str(KIT))      # the kernel imports this kit
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel's inline backend shows figures
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    nbclient.NotebookClient(notebook, timeout=900, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.get("outputs", ())]
+    assert not [output for output in outputs if output.output_type == "error"]
+    thresholds = {f"convergence.breast_cancer.{run[0]}": run[4] for run in BREAST_CANCER_RUNS}
+    for experiment in course.chapter_experiments(course.CHAPTERS.index(next(c for c in course.CHAPTERS
+                                                                             if c.name == name))):
+        ids = {cell.get("id"): cell for cell in notebook.cells}
+        slug = experiment.name.replace("_", "-")
+        train, draw = ids[f"experiment-{slug}-train"], ids[f"experiment-{slug}-plot"]
+        text = "".join(output.get("text", "") for output in train.outputs)
+        accuracy = float(re.search(r"validation accuracy: ([\d.]+)", text).group(1))
+        assert accuracy >= thresholds[experiment.check]
+        assert f"epoch {experiment.epochs}/{experiment.epochs}" in text
+        assert any("image/png" in output.get("data", {}) for output in draw.outputs)
+    assert experiments.EXPERIMENTS  # the module the cells call is this kit's
 
 
 # --------------------------------------------------------------------------- real nbgrader
