@@ -208,3 +208,10 @@ def test_run_takes_an_imported_package(tmp_path):
     from_path = experiments.run("random_init", folder, epochs=5)
     assert from_package.val_accuracy == from_path.val_accuracy
     np.testing.assert_array_equal(from_package.losses, from_path.losses)
+
+
+def test_readmes_name_every_experiment():
+    readme = (KIT / "README.md").read_text()
+    student = (KIT / "autograder" / "templates" / "student_README.md.j2").read_text()
+    for name in experiments.EXPERIMENTS:
+        assert f"`{name}`" in readme and f"`{name}`" in student, name
