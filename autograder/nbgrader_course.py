@@ -325,6 +325,54 @@ def graded_cell_source(group):
     return "\n".join(lines)
 
 
+#: A short explanation per exercise, shown before its cell after the docstring's summary: why the
+#: step is done this way (the course's explanations, in this kit's words).
+EXPLANATIONS = {
+    "SingleLayer.forpass": "One matrix product handles the whole batch: each row of x is a sample, so x·w gives one "
+                           "z per sample, and b is added to every row (broadcasting).",
+    "SingleLayer.backprop": "With the sigmoid and the logistic loss, dL/dz is simply a − y. The product xᵀ·err adds "
+                            "up each feature's contribution over the samples; dividing by m makes it the gradient "
+                            "of the mean loss.",
+    "DualLayer.forpass": "The hidden layer is a single layer with `units` outputs; its activations a1 are kept "
+                         "because backpropagation needs them.",
+    "DualLayer.backprop": "The output layer's gradients are those of a single layer whose input is a1. The error "
+                          "reaches the hidden layer through w2 and is scaled by the sigmoid's derivative a1(1 − a1).",
+    "DualLayer.init_weights": "Every weight starting at the same value makes all hidden units compute the same "
+                              "thing and get the same update: they stay identical, which is why this network "
+                              "learns slowly (compare the experiment's two starts).",
+    "RandomInitNetwork.init_weights": "Random starting weights break the symmetry: each hidden unit starts "
+                                      "different and learns something different.",
+    "XavierInitNetwork.init_weights": "Xavier (Glorot) scales the random start to the layer's fan-in and fan-out, "
+                                      "so the activations neither vanish nor saturate at the start.",
+    "penalty_grad": "L1 pushes weights towards exactly zero (its gradient is the sign), L2 shrinks them in "
+                    "proportion to their size; divided by m like the gradient of the mean loss.",
+    "MinibatchNetwork.gen_batch": "A generator (`yield`) hands out one batch at a time without building a list; a "
+                                  "new shuffle every epoch keeps the batches different from one epoch to the next.",
+    "MultiClassNetwork.softmax": "Exponentials make the scores positive; dividing by each row's sum makes the row a "
+                                 "probability distribution. Subtracting the row's maximum first changes nothing "
+                                 "mathematically but keeps exp from overflowing.",
+    "MultiClassNetwork.init_weights": "The random start of the two-layer network, with k output units.",
+    "MultiClassNetwork.forpass": "The forward pass of the two-layer network, with k outputs per sample.",
+    "MultiClassNetwork.backprop": "The backpropagation of the two-layer network, with an error of k columns.",
+    "MultiClassNetwork.training": "For the softmax with the cross-entropy, the derivative of the loss with respect "
+                                  "to z2 is again a − y: the softmax's derivatives and the logarithm's cancel out.",
+    "Momentum.update": "A velocity, a decaying sum of the past steps: gradients that agree build up speed, "
+                       "gradients that oscillate cancel out.",
+    "RMSProp.update": "Each step is divided by a running root mean square of that parameter's gradients: steep "
+                      "directions take smaller steps, flat ones larger.",
+    "Adam.update": "Momentum's averaged gradient scaled as in RMSProp, with a correction for moments that start "
+                   "at zero.",
+    "dropout": "Silencing random units while training keeps the network from relying on any single one; scaling "
+               "the survivors keeps the expected activation unchanged.",
+    "EarlyStopping": "Stop once the validation loss no longer improves: from there on, the network learns the "
+                     "training set by heart rather than the problem.",
+    "numerical_diff": "The central difference is accurate to O(h²), the one-sided (f(x + h) − f(x)) / h only to O(h).",
+    "numerical_gradient": "One central difference per entry: slow, but it checks any analytic gradient.",
+    "build_keras_model": "Dense layers are the products x·w + b of the NumPy network; Keras derives the "
+                         "backpropagation itself.",
+}
+
+
 def _given_text(part, first):
     """The markdown before a cell of given code (None for the module's opening part)."""
     if first:
@@ -342,6 +390,8 @@ def _exercise_text(region, homes, chapter_index):
                 "here (it is graded there; the checks of this assignment use it).")
     summary, rest = _paragraphs(region.doc)
     text = f"{title}\n\n{summary}"
+    if region.exercise in EXPLANATIONS:
+        text += f" {EXPLANATIONS[region.exercise]}"
     if rest:
         text += "\n\n```text\n" + "\n".join(line.rstrip() for line in rest.splitlines()) + "\n```"
     return text + "\n\nYour code replaces `raise NotImplementedError()` under `# YOUR CODE HERE`."

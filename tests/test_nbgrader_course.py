@@ -233,6 +233,11 @@ def test_notebooks_read_as_course_material(generated):
                 assert f".{function}`" in before.source or f"`{function}`" in before.source
                 docstring = re.search(r'"""(.*?)(?:\n\n|""")', code, flags=re.DOTALL).group(1)
                 assert " ".join(docstring.split()) in " ".join(before.source.split()), function
+                module = parse_module_line(cell.source.partition("\n")[0])[0]
+                region = next(r for r in course.reference_regions(module)
+                              if _meta(cell)["grade_id"] == f"module_{module}_{course._slug(r.function)}")
+                if course.home_chapters()[region.exercise] == index:
+                    assert course.EXPLANATIONS[region.exercise] in before.source, function
         # nbgrader puts a deleted test cell back after the nbgrader cell that preceded it, which
         # must be a solution or test cell: given code and experiments are plain cells
         nbgrader_cells = [cell for cell in cells if _meta(cell)]
@@ -252,6 +257,8 @@ def test_notebooks_read_as_course_material(generated):
         assert text.count("experiments.plot(history)") == len(expected)
         assert text.count("experiments.grading()") == len(expected)  # skipped while nbgrader grades
     assert sorted(placed) == sorted(experiments.EXPERIMENTS)
+    with_code = {region.exercise for module in MODULES for region in course.reference_regions(module)}
+    assert set(course.EXPLANATIONS) == with_code
 
 
 def test_extract_joins_the_module_from_its_cells(generated, tmp_path):
