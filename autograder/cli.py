@@ -308,6 +308,9 @@ def _run_train(args):
             history = experiments.run(spec.name, path, progress=experiments.TextProgress(), epochs=epochs)
     except experiments.StudentCodeError as exc:
         return _error(exc, 1)
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return _error("interrupted", 130)
     except ImportError as exc:
         return _error(f"{spec.name} needs {exc.name or exc}: pip install 'nnkit-autograder[keras]'"
                       if spec.keras else exc, 1)
