@@ -46,8 +46,9 @@ SOURCES = {}
 PARTS = {}
 _state = {"folder": None}
 #: the first line of a module cell: ``%%module NAME`` or ``%%module NAME part K of N``
-MAGIC = re.compile(r"^%%module[ \t]+(\w+)(?:[ \t]+part[ \t]+(\d+)[ \t]+of[ \t]+(\d+))?[ \t]*$")
-_ARGUMENTS = re.compile(r"^(\w+)(?:[ \t]+part[ \t]+(\d+)[ \t]+of[ \t]+(\d+))?$")
+_MODULE_PART = r"(\w+)(?:[ \t]+part[ \t]+(\d+)[ \t]+of[ \t]+(\d+))?"
+MAGIC = re.compile(rf"^%%module[ \t]+{_MODULE_PART}[ \t]*$")
+_ARGUMENTS = re.compile(rf"^{_MODULE_PART}$")
 
 
 def parse_module_line(line):
