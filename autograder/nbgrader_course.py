@@ -373,13 +373,18 @@ EXPLANATIONS = {
 }
 
 
-def _given_text(part, first):
-    """The markdown before a cell of given code (None for the module's opening part)."""
-    if first:
+def _given_text(part, stubbed):
+    """The markdown before a cell of given code (None for the module's opening part): what it
+    defines, and the stubs it holds of exercises that are not part of this assignment."""
+    if part.number == 1:
         return None
-    shown = [name for name in part.defines if not name.endswith(".__init__")]
+    shown = [name for name in part.defines if not name.endswith(".__init__") and name not in stubbed]
     what = ", ".join(f"`{name}`" for name in shown) if shown else "the rest of the module"
-    return f"Given code, to run as it is: {what}."
+    stubs = [name for name in part.defines if name in stubbed]
+    text = f"Given code, to run as it is: {what}."
+    if stubs:
+        text += f" It keeps the stub of {', '.join(f'`{name}`' for name in stubs)} (not part of this assignment)."
+    return text
 
 
 def _exercise_text(region, homes, chapter_index):
@@ -503,7 +508,7 @@ before you submit. This assignment is worth {total} points{f', {hidden} of them 
                                        _exercise_text(part.region, homes, chapter_index)))
                 cells.append(_code(f"module_{module}_{_slug(part.region.function)}", part.source, solution=True))
                 continue
-            explanation = _given_text(part, part.number == 1)
+            explanation = _given_text(part, {r.function for r in others})
             if explanation:
                 cells.append(_markdown(f"about_{module}_given_{part.number}", explanation))
             given = new_code_cell(part.source)
