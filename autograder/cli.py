@@ -24,7 +24,7 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (_add_grade, _add_grade_batch, _add_make_exercises, _add_student_repo, _add_gradescope,
                 _add_gradescope_collect, _add_gradescope_fail, _add_nbgrader_course, _add_nbgrader_extract,
-                _add_notebook_grade, _add_keras_golden, _add_fetch_data):
+                _add_notebook_grade, _add_keras_golden, _add_fetch_data, _add_train):
         add(sub, common)
     return parser
 
@@ -282,6 +282,54 @@ def _run_fetch_data(args):
                 where = fashion_mnist.download_fashion_mnist(target)
         fashion_mnist.load_fashion_mnist(where, download=False)
     print(f"Fashion-MNIST: {where}")
+    return 0
+
+
+# --------------------------------------------------------------------------- the course's experiments
+
+def _add_train(sub, common):
+    from .experiments import EXPERIMENTS
+    train = _command(sub, common, "train", _run_train, "train one of the course's networks on your own code "
+                     "with the course's settings: progress, validation accuracy, learning curves")
+    train.add_argument("experiment", metavar="EXPERIMENT", choices=list(EXPERIMENTS),
+                       help="one of: " + ", ".join(EXPERIMENTS))
+    train.add_argument("path", metavar="PATH", nargs="?", default=None,
+                       help="your code: a folder like exercises/ (default: the course folder's exercises/)")
+    train.add_argument("--save", metavar="FILE", help="save the learning curves to FILE (e.g. curves.png)")
+    train.add_argument("--epochs", type=int, metavar="N", help="train N epochs instead of the course's number")
+
+
+def _run_train(args):
+    """In-process, like the pytest front end: the student's own code on their own machine."""
+    from . import experiments
+    from .data.idx import DatasetError
+    from .loader import NoSubmission, RefusedSubmission, submission_path
+    spec = experiments.EXPERIMENTS[args.experiment]
+    if args.epochs is not None and args.epochs < 1:
+        return _error("--epochs must be at least 1")
+    with _failing_on(NoSubmission, RefusedSubmission):
+        path = submission_path(args.path or course_folder.exercises_dir(),
+                               log=lambda line: print(line, file=sys.stderr))
+    epochs = args.epochs or spec.epochs
+    print(f"{spec.title}: {spec.model}, {epochs} epochs, your code in {path}")
+    try:
+        with _failing_on(DatasetError, code=1):
+            history = experiments.run(spec.name, path, progress=experiments.TextProgress(), epochs=epochs)
+    except experiments.StudentCodeError as exc:
+        return _error(exc, 1)
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return _error("interrupted", 130)
+    except ImportError as exc:
+        return _error(f"{spec.name} needs {exc.name or exc}: pip install 'nnkit-autograder[keras]'"
+                      if spec.keras else exc, 1)
+    print(f"validation accuracy: {history.val_accuracy:.4f}")
+    if args.save or not experiments.has_display():
+        target = args.save or f"{spec.name}_curves.png"
+        experiments.plot(history, target)
+        print(f"saved the learning curves to {target}")
+    else:
+        experiments.plot(history)
     return 0
 
 
