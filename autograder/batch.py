@@ -82,7 +82,6 @@ def grade_batch(submissions, out, jobs=2, force=False, limits=None, only=None, i
     Ctrl-C (KeyboardInterrupt) starts no new student, kills the running children, writes the
     gradebook of the students graded so far and raises :class:`BatchInterrupted`.
     """
-    from .engine import grade
     from .isolation import choose
     isolation = choose(isolation)
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
@@ -97,16 +96,10 @@ def grade_batch(submissions, out, jobs=2, force=False, limits=None, only=None, i
             return "kept"
         if stopping.is_set():
             return "stopped"
-        try:
-            report = grade(folder, only=only, jobs=1, limits=limits, isolation=isolation)
-            payload = gradescope_results(report)
-        except Exception as exc:  # a broken submission must not stop the batch
-            payload = {"score": 0, "tests": [],
-                       "output": f"could not be graded: {type(exc).__name__}: {plain_text(exc, 600)}"}
+        payload = grade_student(folder, only=only, limits=limits, isolation=isolation)
         if stopping.is_set():  # its children were killed: this grade is not the student's
             return "stopped"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_results_json(target, payload)
+        write_student(out, folder.name, payload)
         return "graded"
 
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
@@ -122,6 +115,36 @@ def grade_batch(submissions, out, jobs=2, force=False, limits=None, only=None, i
         raise BatchInterrupted() from None
     pool.shutdown()
     return write_gradebook(out, names)
+
+
+def grade_student(folder, only=None, limits=None, isolation="auto"):
+    """The results.json dict (Gradescope's format) of the submission in ``folder``, graded in
+    isolated children one exercise at a time (``engine.grade``, ``jobs=1``) under ``limits`` and
+    ``isolation`` (chosen beforehand: :func:`autograder.isolation.choose`). A submission that
+    cannot be graded (a symbolic link, a bug of the grader) gets :func:`failed_results`: one
+    broken submission must not stop a batch. The local batch and a cluster worker
+    (``autograder.cluster``) both grade with this function."""
+    from .engine import grade
+    try:
+        return gradescope_results(grade(folder, only=only, jobs=1, limits=limits, isolation=isolation))
+    except Exception as exc:  # a broken submission must not stop the batch
+        return failed_results(exc)
+
+
+def failed_results(exc):
+    """The results.json dict of a submission that could not be graded because of ``exc``:
+    score 0, no tests, the exception's type and (plain, capped) message as the output."""
+    return {"score": 0, "tests": [],
+            "output": f"could not be graded: {type(exc).__name__}: {plain_text(exc, 600)}"}
+
+
+def write_student(out, student, payload):
+    """Write ``payload`` (a results.json dict) as ``student``'s results in the batch folder
+    ``out``, atomically (:func:`results_path`); returns the path."""
+    target = results_path(out, student)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_results_json(target, payload)
+    return target
 
 
 def _stop(pool, stopping):
