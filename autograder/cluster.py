@@ -20,15 +20,19 @@ The worker (:func:`grade_on_worker`) checks the fingerprint the task carries aga
 writes the texts into a fresh private folder and grades them with the local batch's function
 (:func:`autograder.batch.grade_student`: the same engine, isolation and limits), then deletes it.
 """
+import contextlib
+import logging
+import signal
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections import deque
 from pathlib import Path
 
 from . import course_folder
-from .batch import (BatchInterrupted, failed_results, grade_student, results_path, student_folders, write_gradebook,
+from .batch import (BatchInterrupted, _kill_children, failed_results, grade_student, results_path, student_folders, write_gradebook,
                     write_student)
 from .files import grading_root, remove_tree
 from .fingerprint import differences, kit_fingerprint
@@ -88,9 +92,11 @@ def grade_batch_on_cluster(submissions, out, scheduler=None, local_workers=None,
     failed = []
     if todo:
         client, cluster = _connect(scheduler, local_workers)
+        batch = _Batch(client, out, only, limits, log, warn)
         try:
-            failed = _Batch(client, out, only, limits, log, warn).run(todo)
+            failed = batch.run(todo)
         except KeyboardInterrupt:
+            batch.stop(kill_children=cluster is not None)
             graded = sum(results_path(out, name).exists() for name in names)
             write_gradebook(out, names)
             log(f"interrupted: {graded} of {len(names)} graded; rerun to finish")
@@ -190,6 +196,18 @@ class _Batch:
                 self._collect(future, folder, pending)
         return self.failed
 
+    def stop(self, kill_children):
+        """Ctrl-C: no new task; the queued ones are cancelled. A task already running goes on
+        until its grading ends (Dask cannot interrupt it; its result is dropped), unless
+        ``kill_children`` (the workers are this batch's own LocalCluster): then the grading
+        children of every worker are killed, as the local batch kills its own."""
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)   # a second Ctrl-C must not skip the gradebook
+        with contextlib.suppress(Exception):
+            self.client.cancel(list(self.running))
+            if kill_children:
+                self.client.run(_kill_children)
+
     def _accepted(self):
         """The addresses of the connected workers whose kit matches, checking new ones."""
         present = set(self.client.nthreads())
@@ -249,13 +267,29 @@ def _connect(scheduler, local_workers):
     if local_workers:
         course = course_folder.find()
         env = {course_folder.ENV_COURSE: str(course)} if course else {}
-        cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None, env=env)
+        # the workers start with Ctrl-C ignored (inherited through exec): the terminal sends it to
+        # them too, and it is this process that stops the batch and then the cluster
+        with _sigint_ignored():
+            cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                   dashboard_address=None, env=env, silence_logs=logging.ERROR)
         return Client(cluster), cluster
     try:
         return Client(scheduler, timeout=f"{WORKER_WAIT}s"), None
     except (OSError, TimeoutError, ValueError) as exc:
         raise ClusterError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+
+
+@contextlib.contextmanager
+def _sigint_ignored():
+    """Ignore SIGINT (Ctrl-C) in this block, when in the main thread (where signals are handled)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _close(client, cluster):

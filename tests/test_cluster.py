@@ -330,3 +330,29 @@ def test_local_cluster_option_equals_the_local_batch(tmp_path, solved_copy):
     assert result.returncode == 0, result.stderr
     assert _batch(submissions, tmp_path / "local").returncode == 0
     assert _gradebook(tmp_path / "cluster") == _gradebook(tmp_path / "local")
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_local_cluster_batch_and_writes_the_gradebook(tmp_path, solved_copy):
+    pytest.importorskip("distributed")
+    submissions, out = tmp_path / "submissions", tmp_path / "out"
+    shutil.copytree(solved_copy, submissions / "alice")
+    for name in ("bob", "carol", "dave"):   # each would keep a worker busy for ten minutes
+        shutil.copytree(solved_copy, submissions / name)
+        module = submissions / name / "optimizers.py"
+        module.write_text(module.read_text() + "\nimport time\nAdam.update = lambda self, p, g: time.sleep(600)\n")
+    process = subprocess.Popen([sys.executable, "-m", "autograder", "grade-batch", str(submissions), "--out", str(out),
+                                "--only", ONLY, "--cluster", "local:2", "--timeout", "900"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, cwd=KIT, env=_env(), start_new_session=True)
+    try:
+        assert process.stdout.readline().split() == ["graded", "alice"]
+        time.sleep(1)
+        os.killpg(process.pid, signal.SIGINT)       # as a terminal does: to the batch and its workers
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        _kill_group(process)
+    assert process.returncode == 130, stderr
+    assert "interrupted: 1 of 4 graded; rerun to finish" in stdout and "Traceback" not in stderr
+    rows = {row["student"]: row for row in _gradebook(out)}
+    assert float(rows["alice"]["total"]) > 0 and rows["bob"]["total"] == rows["dave"]["total"] == ""
+    assert not results_path(out, "bob").exists()
