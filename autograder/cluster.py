@@ -54,7 +54,15 @@ class ClusterError(RuntimeError):
 
 
 class KitMismatch(RuntimeError):
-    """Raised on a worker whose kit differs from the client's: the task is not graded there."""
+    """Raised on a worker whose kit differs from the client's: the task is not graded there.
+    ``address`` is the worker's, ``parts`` what differs (keys of the fingerprint)."""
+
+    def __init__(self, address, parts):
+        super().__init__(address, parts)
+        self.address, self.parts = address, tuple(parts)
+
+    def __str__(self):
+        return f"worker {self.address}: its kit differs from the client's in {', '.join(self.parts)}"
 
 
 def parse_local(spec):
@@ -114,7 +122,7 @@ def grade_on_worker(texts, fingerprint, only=None, limits=None):
     from ``fingerprint``, the client's."""
     parts = differences(fingerprint, kit_fingerprint())
     if parts:
-        raise KitMismatch(f"worker {_worker_address()}: its kit differs from the client's in {', '.join(parts)}")
+        raise KitMismatch(_worker_address(), parts)
     staging = Path(tempfile.mkdtemp(prefix="nnkit-cluster-", dir=grading_root()))
     try:
         for name in texts:
@@ -213,12 +221,15 @@ class _Batch:
         present = set(self.client.nthreads())
         new = present - set(self.verdicts)
         if new:
-            accepted, refused = check_workers(self.client, new, self.fingerprint)
-            for address in new:
-                self.verdicts[address] = address in accepted
+            try:
+                accepted, refused = check_workers(self.client, new, self.fingerprint)
+            except Exception:   # a worker left while being asked: ask again next time
+                accepted, refused = set(), {}
+            self.verdicts.update(dict.fromkeys(accepted, True))
+            self.verdicts.update(dict.fromkeys(refused, False))
             for address, why in sorted(refused.items()):
                 self.warn(f"refused worker {address}: {why}")
-        return {address for address in present if self.verdicts[address]}
+        return {address for address in present if self.verdicts.get(address)}
 
     def _submit(self, folder, accepted):
         """Read ``folder``'s modules and send them to the accepted workers; a submission that
@@ -249,8 +260,7 @@ class _Batch:
         if error is None or isinstance(error, KitMismatch):   # cancelled, or a worker whose kit changed
             if error is not None:
                 self.warn(f"refused {error}")
-                address = str(error).split()[1].rstrip(":")
-                self.verdicts[address] = False
+                self.verdicts[error.address] = False
             pending.append(folder)
             return
         self.failed.append(folder.name)

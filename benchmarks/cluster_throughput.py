@@ -86,7 +86,8 @@ def main():
             costs[kind] = cpu
             print(f"  one {kind:<8} grade: {wall:6.1f} s wall, {cpu:6.1f} s CPU")
         mean = sum(costs.values()) / len(costs)
-        print(f"  mean CPU per submission: {mean:.1f} s")
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024   # KiB on Linux
+        print(f"  mean CPU per submission: {mean:.1f} s; largest process's peak memory: {peak:.0f} MiB")
         batch = [sys.executable, "-m", "autograder", "grade-batch", str(tmp / "class"), *only]
         wall, cpu = timed([*batch, "--out", str(tmp / "local"), "--jobs", "2"])
         print(f"local --jobs 2:                 {wall:6.1f} s, {60 * args.students / wall:5.1f} submissions/min "
