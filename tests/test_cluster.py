@@ -215,6 +215,9 @@ def test_worker_grades_texts_as_the_local_batch(solved_copy, tmp_path):
 @pytest.mark.slow
 def test_cluster_gradebook_equals_the_local_one(dask_cluster, tmp_path, solved_copy):
     submissions = _mixed_class(tmp_path, solved_copy)
+    from autograder.loader import MAX_MODULE_BYTES
+    shutil.copytree(solved_copy, submissions / "oversized")     # refused on the client, as locally
+    (submissions / "oversized" / "optimizers.py").write_text("#" * MAX_MODULE_BYTES + "\n")
     names = sorted(p.name for p in submissions.iterdir())
     before = {name: (submissions / name / "optimizers.py").read_bytes() for name in names}
     dask_cluster.add_worker()
@@ -231,7 +234,10 @@ def test_cluster_gradebook_equals_the_local_one(dask_cluster, tmp_path, solved_c
     assert _scores(tmp_path / "remote", names) == _scores(tmp_path / "local", names)
     # the hostile submission changed nobody's grade nor file: each grade is what it earns
     totals = {row["student"]: float(row["total"]) for row in _gradebook(tmp_path / "remote")}
-    assert totals["correct0"] == totals["hostile0"] > totals["partial0"] > totals["blank0"] == 0
+    assert totals["correct0"] == totals["hostile0"] > totals["partial0"] > totals["blank0"] == totals["oversized"] == 0
+    oversized = json.loads(results_path(tmp_path / "remote", "oversized").read_text())["output"]
+    assert oversized == json.loads(results_path(tmp_path / "local", "oversized").read_text())["output"]
+    assert "is larger than" in oversized
     assert {name: (submissions / name / "optimizers.py").read_bytes() for name in names} == before
     with dask_cluster.client() as client:        # no worker was killed by it
         assert len(client.nthreads()) == 2
