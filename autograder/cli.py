@@ -182,7 +182,7 @@ def _run_grade_batch_on_cluster(args):
         local = parse_local(args.cluster) if args.cluster else None
         _, failed = grade_batch_on_cluster(args.submissions, args.out, scheduler=args.scheduler, local_workers=local,
                                            force=args.force, limits=_limits(args), only=args.only,
-                                           log=lambda line: print(line, flush=True))
+                                           isolation=args.isolation, log=lambda line: print(line, flush=True))
     if failed:
         print(f"{len(failed)} submission(s) could not be graded on the cluster: rerun the same command to "
               "grade them", file=sys.stderr)

@@ -36,6 +36,7 @@ from .batch import (BatchInterrupted, _kill_children, failed_results, grade_stud
                     write_student)
 from .files import grading_root, remove_tree
 from .fingerprint import differences, kit_fingerprint
+from .isolation import IsolationUnavailable, choose
 from .loader import RefusedSubmission, lay_out, read_submission
 from .report import plain_text
 
@@ -53,16 +54,17 @@ class ClusterError(RuntimeError):
     """The cluster cannot grade: Dask missing, no scheduler, or no worker whose kit matches."""
 
 
-class KitMismatch(RuntimeError):
-    """Raised on a worker whose kit differs from the client's: the task is not graded there.
-    ``address`` is the worker's, ``parts`` what differs (keys of the fingerprint)."""
+class WorkerRefused(RuntimeError):
+    """Raised on a worker that must not grade: its kit differs from the client's, or the isolation
+    asked for is not available there. The task is not graded there; ``address`` is the
+    worker's, ``reason`` says why."""
 
-    def __init__(self, address, parts):
-        super().__init__(address, parts)
-        self.address, self.parts = address, tuple(parts)
+    def __init__(self, address, reason):
+        super().__init__(address, reason)
+        self.address, self.reason = address, reason
 
     def __str__(self):
-        return f"worker {self.address}: its kit differs from the client's in {', '.join(self.parts)}"
+        return f"worker {self.address}: {self.reason}"
 
 
 def parse_local(spec):
@@ -74,12 +76,15 @@ def parse_local(spec):
 
 
 def grade_batch_on_cluster(submissions, out, scheduler=None, local_workers=None, force=False, limits=None,
-                           only=None, log=print, warn=None):
+                           only=None, isolation="auto", log=print, warn=None):
     """Grade every student folder of ``submissions`` on a Dask cluster into ``out``, as
     :func:`autograder.batch.grade_batch` does locally (same folder layout, results and gradebook).
 
     The cluster is the scheduler at ``scheduler`` ("tcp://HOST:8786") or, with ``local_workers``
-    = N, a LocalCluster of N single-threaded worker processes on 127.0.0.1. ``log`` gets one line
+    = N, a LocalCluster of N single-threaded worker processes on 127.0.0.1. Each worker grades
+    under ``isolation`` as chosen there (:func:`autograder.isolation.choose`; a worker where it
+    is not available is refused; results.json and the gradebook say which layer graded each
+    student). ``log`` gets one line
     per student ("graded", "kept" or "failed" and the name), ``warn`` (default: stderr) the
     refused workers. Returns (gradebook path, names of the students whose task failed, e.g. the
     workers grading them kept dying; they are not written, a rerun grades them). Raises
@@ -100,7 +105,7 @@ def grade_batch_on_cluster(submissions, out, scheduler=None, local_workers=None,
     failed = []
     if todo:
         client, cluster = _connect(scheduler, local_workers)
-        batch = _Batch(client, out, only, limits, log, warn)
+        batch = _Batch(client, out, only, limits, isolation, log, warn)
         try:
             failed = batch.run(todo)
         except KeyboardInterrupt:
@@ -114,54 +119,75 @@ def grade_batch_on_cluster(submissions, out, scheduler=None, local_workers=None,
     return write_gradebook(out, names), failed
 
 
-def grade_on_worker(texts, fingerprint, only=None, limits=None):
+def grade_on_worker(texts, fingerprint, only=None, limits=None, isolation="auto"):
     """Run on a worker: the results.json dict of the submission whose modules are ``texts``
-    ({module name: bytes}), graded by :func:`autograder.batch.grade_student` in a fresh folder
-    under this user's private grading root (protected from every other submission's children,
-    deleted afterwards). Raises :class:`KitMismatch` when this worker's kit fingerprint differs
-    from ``fingerprint``, the client's."""
-    parts = differences(fingerprint, kit_fingerprint())
-    if parts:
-        raise KitMismatch(_worker_address(), parts)
+    ({module name: bytes}), graded by :func:`autograder.batch.grade_student` under ``isolation``
+    in a fresh folder under this user's private grading root (deleted afterwards). Raises
+    :class:`WorkerRefused` when this worker's kit fingerprint differs from ``fingerprint``, the
+    client's, or ``isolation`` is not available here."""
+    why = refusal(fingerprint, kit_fingerprint(), isolation)
+    if why:
+        raise WorkerRefused(_worker_address(), why)
+    isolation = choose(isolation)
     staging = Path(tempfile.mkdtemp(prefix="nnkit-cluster-", dir=grading_root()))
     try:
         for name in texts:
             if not name or "/" in name or "\0" in name:
                 return failed_results(RefusedSubmission(f"{name!r} is not a module name"))
         folder = lay_out(staging / "submission", texts)
-        return grade_student(folder, only=only, limits=limits, protected=[str(staging)])
+        return grade_student(folder, only=only, limits=limits, isolation=isolation)
     finally:
         remove_tree(staging)
 
 
-def check_workers(client, addresses, fingerprint):
-    """Compare the fingerprints of the workers at ``addresses`` with ``fingerprint``:
-    ({accepted addresses}, {refused address: why}). A worker that cannot compute one (the kit is
-    not installed there) is refused too."""
-    theirs = client.run(kit_fingerprint, workers=list(addresses), on_error="return") if addresses else {}
+def refusal(mine, theirs, isolation):
+    """Why a worker whose fingerprint is ``theirs`` may not grade for a client whose fingerprint is
+    ``mine`` with ``isolation``: "its kit differs from this one's: PARTS" (with both values for
+    the version and the libraries), or why the isolation is not available (checked where this
+    runs); None when it may."""
+    parts = differences(mine, theirs)
+    if parts:
+        details = [f"{part} {mine.get(part)!r} here, {theirs.get(part)!r} there" if part in ("version", "libraries")
+                   else part for part in parts]
+        return f"its kit differs from this one's: {'; '.join(details)}"
+    try:
+        choose(isolation)
+    except IsolationUnavailable as exc:
+        return f"cannot isolate submissions there: {plain_text(exc, 400)}"
+    return None
+
+
+def check_workers(client, addresses, fingerprint, isolation="auto"):
+    """Ask the workers at ``addresses`` whether they may grade (:func:`refusal`, run on each):
+    ({accepted addresses}, {refused address: why}). A worker that cannot answer (the kit is not
+    installed there) is refused too."""
+    answers = client.run(_refusal_here, fingerprint, isolation, workers=list(addresses),
+                         on_error="return") if addresses else {}
     accepted, refused = set(), {}
     for address in addresses:
-        found = theirs.get(address)
-        if isinstance(found, dict):
-            parts = differences(fingerprint, found)
-            if not parts:
-                accepted.add(address)
-                continue
-            details = [f"{part} {fingerprint.get(part)!r} here, {found.get(part)!r} there" if part in
-                       ("version", "libraries") else part for part in parts]
-            refused[address] = f"its kit differs from this one's: {'; '.join(details)}"
+        answer = answers.get(address, KeyError(address))
+        if isinstance(answer, BaseException):
+            refused[address] = (f"cannot check its kit (is the kit installed there?): "
+                                f"{type(answer).__name__}: {plain_text(answer, 300)}")
+        elif answer:
+            refused[address] = str(answer)
         else:
-            refused[address] = (f"cannot compute the kit's fingerprint there (is the kit installed?): "
-                                f"{type(found).__name__}: {plain_text(found, 300)}")
+            accepted.add(address)
     return accepted, refused
+
+
+def _refusal_here(fingerprint, isolation):
+    """:func:`refusal` of the machine this runs on (a worker) for a client's ``fingerprint``."""
+    return refusal(fingerprint, kit_fingerprint(), isolation)
 
 
 class _Batch:
     """The client's loop: check workers as they come, keep a bounded number of tasks in flight on
     the accepted ones, write results as they arrive."""
 
-    def __init__(self, client, out, only, limits, log, warn):
+    def __init__(self, client, out, only, limits, isolation, log, warn):
         self.client, self.out, self.only, self.limits, self.log, self.warn = client, out, only, limits, log, warn
+        self.isolation = isolation
         self.fingerprint = kit_fingerprint()
         self.verdicts = {}      # worker address -> accepted (bool)
         self.running = {}       # future -> (student folder, addresses it may run on)
@@ -222,7 +248,7 @@ class _Batch:
         new = present - set(self.verdicts)
         if new:
             try:
-                accepted, refused = check_workers(self.client, new, self.fingerprint)
+                accepted, refused = check_workers(self.client, new, self.fingerprint, self.isolation)
             except Exception:   # a worker left while being asked: ask again next time
                 accepted, refused = set(), {}
             self.verdicts.update(dict.fromkeys(accepted, True))
@@ -243,7 +269,7 @@ class _Batch:
             write_student(self.out, folder.name, failed_results(exc))
             self.log(_line("graded", folder.name))
             return
-        future = self.client.submit(grade_on_worker, texts, self.fingerprint, self.only, self.limits,
+        future = self.client.submit(grade_on_worker, texts, self.fingerprint, self.only, self.limits, self.isolation,
                                     key=f"nnkit-grade-{uuid.uuid4().hex}", workers=sorted(accepted),
                                     allow_other_workers=False, pure=False)
         self.running[future] = (folder, frozenset(accepted))
@@ -257,7 +283,7 @@ class _Batch:
             self.log(_line("graded", folder.name))
             return
         error = future.exception() if future.status == "error" else None
-        if error is None or isinstance(error, KitMismatch):   # cancelled, or a worker whose kit changed
+        if error is None or isinstance(error, WorkerRefused):   # cancelled, or a worker that changed
             if error is not None:
                 self.warn(f"refused {error}")
                 self.verdicts[error.address] = False

@@ -195,8 +195,17 @@ def test_cli_refuses_a_bad_cluster_option(tmp_path):
 
 def test_worker_refuses_a_task_from_a_different_kit(solved_copy):
     texts = {path.stem: path.read_bytes() for path in solved_copy.glob("*.py")}
-    with pytest.raises(cluster.KitMismatch, match="checks and thresholds"):
+    with pytest.raises(cluster.WorkerRefused, match="its kit differs from this one's: checks and thresholds"):
         cluster.grade_on_worker(texts, {**kit_fingerprint(), "checks and thresholds": "other"}, only=ONLY)
+
+
+def test_refusal_names_what_differs_or_the_missing_isolation():
+    mine = kit_fingerprint()
+    assert cluster.refusal(mine, mine, "auto") is None
+    other = {**mine, "version": "0.0.1", "golden files": "x"}
+    assert cluster.refusal(mine, other, "auto") == (
+        f"its kit differs from this one's: version {mine['version']!r} here, '0.0.1' there; golden files")
+    assert cluster.refusal(mine, mine, "sealed").startswith("cannot isolate submissions there: unknown isolation")
 
 
 def test_worker_grades_texts_as_the_local_batch(solved_copy, tmp_path):
