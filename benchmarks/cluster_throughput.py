@@ -22,10 +22,7 @@ KIT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(KIT))
 from autograder.course import MODULES  # noqa: E402
 
-# one BLAS thread in the grader processes too (the grading children have one already): with
-# OpenBLAS's thread pool, a local --jobs 2 batch was seen to hang for good when one student's
-# thread forked a child while another's was in a matrix product (OpenBLAS's fork handler waits)
-ENV = dict(os.environ, PYTHONPATH=str(KIT), NNKIT_COURSE=str(KIT), OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+ENV = dict(os.environ, PYTHONPATH=str(KIT), NNKIT_COURSE=str(KIT))
 
 
 def make_submission(folder, kind):
