@@ -118,17 +118,19 @@ class DaskCluster:
         self._start("scheduler", [sys.executable, "-m", "dask", "scheduler", "--host", "127.0.0.1",
                                   "--port", str(self.port), "--no-dashboard"], KIT)
 
-    def _start(self, name, command, kit):
+    def _start(self, name, command, kit, **env):
         log = open(self.logs / f"{name}-{len(self.processes)}.log", "w")
-        self.processes.append(subprocess.Popen(command, cwd=kit, env=_env(kit), stdout=log, stderr=subprocess.STDOUT,
-                                               stdin=subprocess.DEVNULL, start_new_session=True))
+        self.processes.append(subprocess.Popen(command, cwd=kit, env={**_env(kit), **env}, stdout=log,
+                                               stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                               start_new_session=True))
         log.close()
 
-    def add_worker(self, kit=KIT):
-        """Start ``dask worker ADDRESS --nworkers 1 --nthreads 1`` with the kit at ``kit``."""
+    def add_worker(self, kit=KIT, **env):
+        """Start ``dask worker ADDRESS --nworkers 1 --nthreads 1`` with the kit at ``kit`` (and the
+        environment variables ``env``)."""
         self._start("worker", [sys.executable, "-m", "dask", "worker", self.address, "--nworkers", "1",
                                "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard", "--death-timeout", "60"],
-                    kit)
+                    kit, **env)
 
     def client(self):
         from distributed import Client
@@ -335,6 +337,24 @@ def test_worker_with_a_different_kit_is_refused(dask_cluster, tmp_path, solved_c
     assert f"refused worker {odd}" in result.stderr
     local = _batch(submissions, tmp_path / "local")
     assert _gradebook(out) == _gradebook(tmp_path / "local")
+
+
+@pytest.mark.slow
+def test_worker_without_the_isolation_asked_for_is_refused(dask_cluster, tmp_path, solved_copy):
+    from autograder.isolation import bwrap_problem
+    if bwrap_problem():
+        pytest.skip(f"bubblewrap cannot run here: {bwrap_problem()}")
+    submissions = _mixed_class(tmp_path, solved_copy)
+    empty = tmp_path / "no-programs"
+    empty.mkdir()
+    dask_cluster.add_worker(PATH=str(empty))          # bubblewrap cannot be found on this worker
+    dask_cluster.wait_for_workers(1)
+    with dask_cluster.client() as client:
+        (address,) = client.nthreads()
+    refused = _batch(submissions, tmp_path / "out", "--scheduler", dask_cluster.address, "--isolation", "bwrap")
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert (f"refused worker {address}: cannot isolate submissions there: --isolation bwrap: "
+            "bubblewrap is not installed") in refused.stderr
 
 
 @pytest.mark.slow
