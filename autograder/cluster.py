@@ -4,10 +4,11 @@ else in the kit imports Dask, and this module imports it only when a batch start
 The client (``nnkit grade-batch SUBMISSIONS --out OUT --scheduler tcp://HOST:8786``, or
 ``--cluster local:N`` for N single-threaded worker processes on this machine, loopback only):
 
-* checks every worker before it gets work: the worker's :func:`autograder.fingerprint.kit_fingerprint`
-  must equal the client's, otherwise the worker is refused with a message naming it and what
-  differs (grades must not depend on where they were computed); workers that join later are
-  checked when they appear;
+* checks every worker before it gets work (:func:`refusal`, run there): the worker's
+  :func:`autograder.fingerprint.kit_fingerprint` must equal the client's and the isolation asked
+  for must be available there, otherwise the worker is refused with a message naming it and
+  what differs (grades must not depend on where they were computed); workers that join later
+  are checked when they appear;
 * reads each student's modules by content (:func:`autograder.loader.read_submission`: no
   symbolic link, each file capped, the whole capped at :data:`MAX_TASK_BYTES`) and sends the
   texts in the task, restricted to the accepted workers, a bounded number at a time;
@@ -32,8 +33,8 @@ from collections import deque
 from pathlib import Path
 
 from . import course_folder
-from .batch import (BatchInterrupted, _kill_children, failed_results, grade_student, results_path, student_folders, write_gradebook,
-                    write_student)
+from .batch import (BatchInterrupted, _kill_children, failed_results, grade_student, results_path, student_folders,
+                    write_gradebook, write_student)
 from .files import grading_root, remove_tree
 from .fingerprint import differences, kit_fingerprint
 from .isolation import IsolationUnavailable, choose

@@ -95,7 +95,8 @@ def _mixed_class(root, solved_copy, copies=1):
         shutil.copytree(solved_copy, submissions / f"partial{number}")
         (submissions / f"partial{number}" / "optimizers.py").write_text(correct + PARTIAL)
         shutil.copytree(solved_copy, submissions / f"hostile{number}")
-        (submissions / f"hostile{number}" / "optimizers.py").write_text(correct + HOSTILE.format(others=str(submissions)))
+        hostile = correct + HOSTILE.format(others=str(submissions))
+        (submissions / f"hostile{number}" / "optimizers.py").write_text(hostile)
     return submissions
 
 
@@ -335,7 +336,7 @@ def test_worker_with_a_different_kit_is_refused(dask_cluster, tmp_path, solved_c
     result = _batch(submissions, out, "--scheduler", dask_cluster.address)
     assert result.returncode == 0, result.stderr
     assert f"refused worker {odd}" in result.stderr
-    local = _batch(submissions, tmp_path / "local")
+    assert _batch(submissions, tmp_path / "local").returncode == 0
     assert _gradebook(out) == _gradebook(tmp_path / "local")
 
 
