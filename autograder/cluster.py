@@ -43,8 +43,10 @@ from .report import plain_text
 
 #: most bytes of module text one task may carry (each module is also capped by the loader)
 MAX_TASK_BYTES = 16 * 1024 ** 2
-#: seconds to wait for a first worker, and to reach the scheduler
+#: seconds to wait for a first worker
 WORKER_WAIT = 60.0
+#: seconds to reach the scheduler
+CONNECT_TIMEOUT = 20.0
 #: seconds between two looks at the workers and the tasks
 POLL = 0.5
 #: tasks queued per accepted worker thread (one running, one ready)
@@ -311,7 +313,7 @@ def _connect(scheduler, local_workers):
                                    dashboard_address=None, env=env, silence_logs=logging.ERROR)
         return Client(cluster), cluster
     try:
-        return Client(scheduler, timeout=f"{WORKER_WAIT}s"), None
+        return Client(scheduler, timeout=f"{CONNECT_TIMEOUT}s"), None
     except (OSError, TimeoutError, ValueError) as exc:
         raise ClusterError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
 

@@ -196,6 +196,16 @@ def test_cli_refuses_a_bad_cluster_option(tmp_path):
     assert result.returncode == 2 and "local:N" in result.stderr
 
 
+def test_unreachable_scheduler_is_a_clear_error(tmp_path, solved_copy, monkeypatch):
+    pytest.importorskip("distributed")
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 1.0)
+    shutil.copytree(solved_copy, tmp_path / "submissions" / "alice")
+    address = f"tcp://127.0.0.1:{_free_port()}"        # nobody listens there
+    with pytest.raises(cluster.ClusterError, match=f"cannot reach the Dask scheduler at {address}"):
+        cluster.grade_batch_on_cluster(tmp_path / "submissions", tmp_path / "out", scheduler=address, only=ONLY)
+    assert not (tmp_path / "out" / "students").exists()
+
+
 def test_worker_refuses_a_task_from_a_different_kit(solved_copy):
     texts = {path.stem: path.read_bytes() for path in solved_copy.glob("*.py")}
     with pytest.raises(cluster.WorkerRefused, match="its kit differs from this one's: checks and thresholds"):
