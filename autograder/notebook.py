@@ -13,7 +13,9 @@ Kernel side, loaded by the notebook's first cell (``%load_ext autograder.noteboo
   the checks, the engine, objects the student defined) takes part in the verdict, so patching
   them in a notebook cell gains nothing. It prints the per-check table and returns ``None`` when
   every listed check passed (nbgrader: full credit) or the points earned (nbgrader: partial
-  credit), or raises :class:`NoPoints` when none was earned (nbgrader: no credit).
+  credit); when none was earned it prints one line to stderr (nbgrader: no credit, the line is
+  what ``nbgrader validate`` shows) instead of raising, so that no traceback (with the kit's
+  install path) reaches the student's notebook or the feedback.
 
 Grader side: ``nnkit notebook-grade FOLDER RESULT.json CHECK_ID...`` (started by
 :func:`autograder.job.kit_command` with ``python -I``) grades the folder, writes the listed checks' points and the table to
@@ -43,8 +45,11 @@ _state = {"folder": None}
 
 # --------------------------------------------------------------------------- kernel side
 
-class NoPoints(AssertionError):
-    """Raised by a test cell that earned nothing (nbgrader: no credit; Jupyter: a failed cell)."""
+def no_points(message):
+    """Mark the running cell as earning nothing, without a traceback: ``message`` (one line) goes
+    to stderr, which nbgrader's autograde reads as no credit and ``nbgrader validate`` shows as the
+    cell's error (nbgrader.utils.determine_grade: an error *or a stderr stream* gives 0)."""
+    print(message, file=sys.stderr, flush=True)
 
 
 def load_ipython_extension(ipython):
@@ -103,49 +108,62 @@ def write_submission(folder, sources):
 def grade(checks, sources=None, timeout=GRADE_TIMEOUT):
     """Grade the notebook's modules on ``checks`` (check ids, or {check id: points} as written in
     the notebook) in a fresh grader process; print the table; return None when all passed, else
-    the points earned (what nbgrader reads as the cell's partial credit); raise NoPoints for none."""
+    the points earned (what nbgrader reads as the cell's partial credit); for none, print one line
+    to stderr (:func:`no_points`, what nbgrader reads as no credit) and return None."""
     expected = dict(checks) if isinstance(checks, dict) else None
     check_ids = [str(check) for check in checks]
     sources = dict(SOURCES if sources is None else sources)
     if not check_ids:
         print("The checks of this cell are hidden: they run when your work is graded.")
         return None
+    result, problem = _grade_in_process(check_ids, sources, timeout)
+    if problem is None and expected is not None:
+        changed = {check_id: (points, result["checks"][check_id]["points"]) for check_id, points in expected.items()
+                   if abs(float(points) - float(result["checks"][check_id]["points"])) > 1e-9}
+        if changed:
+            problem = ("this notebook was generated for other points than the installed kit gives ("
+                       + ", ".join(f"{c}: {a} here, {b} in the kit" for c, (a, b) in changed.items())
+                       + "): the instructor regenerates the course with `nnkit nbgrader-course`")
+    if problem is not None:
+        no_points(f"Not graded: {problem}.")
+        return None
+    table = result["table"]
+    if not sources:
+        table += ("\n\n(no %%module cell has run in this kernel, so the kit's stubs were graded: run the "
+                  "notebook from the top)")
+    score, max_score = float(result["score"]), float(result["max_score"])
+    print(table)
+    if score <= 0 < max_score:
+        no_points(f"0 of {max_score:g} points in this cell: the table above says why.")
+        return None
+    if score >= max_score:
+        return None
+    print(f"\nPoints of this cell: {score:g} of {max_score:g} (the number below is what nbgrader records).")
+    return min(max(score, 0.0), max_score)
+
+
+def _grade_in_process(check_ids, sources, timeout):
+    """Run ``nnkit notebook-grade`` on ``sources`` in a fresh ``python -I`` process:
+    (result dict, None), or (None, a one-line reason) when the grader could not finish (its own
+    output, which may hold paths of this machine, is not shown to the student)."""
     work = Path(tempfile.mkdtemp(prefix="nnkit-notebook-grade-"))
     try:
         folder = write_submission(work / "submission", sources)
         result_file = work / "result.json"
         env = child_environment()  # the data sets' locations and the course folder
         # -I: no PYTHONPATH, no user site-packages, no current folder on sys.path; this kit first
-        process = subprocess.run(
-            kit_command(["-I"], "autograder.cli:main", "notebook-grade", folder, result_file, *check_ids),
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=work, env=env,
-            timeout=timeout)
+        try:
+            process = subprocess.run(
+                kit_command(["-I"], "autograder.cli:main", "notebook-grade", folder, result_file, *check_ids),
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=work, env=env,
+                timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None, f"the grader took more than {timeout:g} s; tell your instructor"
         if process.returncode != 0 or not result_file.exists():
-            output = process.stdout.decode("utf-8", "replace")[-3000:]
-            raise RuntimeError(f"the grader failed (exit code {process.returncode}):\n{output}")
-        result = json.loads(result_file.read_text(encoding="utf-8"))
+            return None, f"the grader stopped with exit code {process.returncode}; tell your instructor"
+        return json.loads(result_file.read_text(encoding="utf-8")), None
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    if expected is not None:
-        changed = {check_id: (points, result["checks"][check_id]["points"]) for check_id, points in expected.items()
-                   if abs(float(points) - float(result["checks"][check_id]["points"])) > 1e-9}
-        if changed:
-            raise RuntimeError("this notebook was generated for other points than the installed kit gives ("
-                               + ", ".join(f"{c}: {a} here, {b} in the kit" for c, (a, b) in changed.items())
-                               + "): regenerate the course with `python -m autograder nbgrader-course`")
-    table = result["table"]
-    if not sources:
-        table += ("\n\n(no %%module cell has run in this kernel, so the kit's stubs were graded: run the "
-                  "notebook from the top)")
-    score, max_score = float(result["score"]), float(result["max_score"])
-    if score <= 0 < max_score:
-        # the table goes into the error, which is what `nbgrader validate` shows
-        raise NoPoints(f"0 of {max_score:g} points\n\n{table}")
-    print(table)
-    if score >= max_score:
-        return None
-    print(f"\nPoints of this cell: {score:g} of {max_score:g} (the number below is what nbgrader records).")
-    return min(max(score, 0.0), max_score)
 
 
 # --------------------------------------------------------------------------- grader side
