@@ -24,7 +24,8 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (_add_grade, _add_grade_batch, _add_make_exercises, _add_student_repo, _add_gradescope,
                 _add_gradescope_collect, _add_gradescope_fail, _add_nbgrader_course, _add_nbgrader_extract,
-                _add_notebook_grade, _add_keras_golden, _add_fetch_data):
+                _add_nbgrader_exchange, _add_nbgrader_hand_in, _add_notebook_grade, _add_keras_golden,
+                _add_fetch_data):
         add(sub, common)
     return parser
 
@@ -32,6 +33,7 @@ def build_parser():
 #: subcommands of the instructor's kit only (the student repository lacks their modules)
 INSTRUCTOR_COMMANDS = {"grade-batch": "batch", "make-exercises": "stubs", "nbgrader-course": "nbgrader_course",
                        "nbgrader-extract": "nbgrader_course", "notebook-grade": "notebook",
+                       "nbgrader-exchange": "nbgrader_exchange", "nbgrader-hand-in": "nbgrader_exchange",
                        "student-repo": "distribute", "gradescope": "distribute",
                        "gradescope-collect": "gradescope", "gradescope-fail": "gradescope"}
 
@@ -211,14 +213,50 @@ def _add_nbgrader_course(sub, common):
                       "write an nbgrader course (one notebook per chapter) to DIR")
     course.add_argument("directory", metavar="DIR")
     course.add_argument("--course-id", default="nnkit", help="nbgrader's course id (default: nnkit)")
+    course.add_argument("--exchange", metavar="DIR", help="nbgrader's exchange folder (default: "
+                        "/srv/nbgrader/exchange; the same as for nbgrader-exchange)")
     _force_option(course, "overwrite files that exist and differ")
 
 
 def _run_nbgrader_course(args):
     from .nbgrader_course import write_course
     with _failing_on(FileExistsError):
-        written = write_course(args.directory, course_id=args.course_id, force=args.force)
+        written = write_course(args.directory, course_id=args.course_id, force=args.force, exchange=args.exchange)
     _print_written(written, f"{args.directory} is up to date")
+    return 0
+
+
+def _add_nbgrader_exchange(sub, common):
+    from .nbgrader_exchange import EXCHANGE, GLOBAL_CONFIG_DIR
+    exchange = _command(sub, common, "nbgrader-exchange", _run_nbgrader_exchange,
+                        "create nbgrader's exchange folder (mode 1777) and the students' nbgrader_config.py")
+    exchange.add_argument("--root", default=EXCHANGE, metavar="DIR", help=f"the exchange folder (default: {EXCHANGE})")
+    exchange.add_argument("--config-dir", default=GLOBAL_CONFIG_DIR, metavar="DIR",
+                          help=f"where to write the students' nbgrader_config.py (default: {GLOBAL_CONFIG_DIR}, "
+                          "read by every user's Jupyter)")
+    exchange.add_argument("--course-id", default="nnkit", help="nbgrader's course id (default: nnkit)")
+
+
+def _run_nbgrader_exchange(args):
+    from .nbgrader_exchange import make_exchange
+    with _failing_on(OSError):
+        root, config = make_exchange(args.root, args.config_dir, args.course_id)
+    print(f"exchange: {root} (mode 1777)\nwrote {config} (the students' nbgrader configuration)")
+    return 0
+
+
+def _add_nbgrader_hand_in(sub, common):
+    hand_in = _command(sub, common, "nbgrader-hand-in", _run_nbgrader_hand_in,
+                       "(in the course folder) place a notebook received without the exchange as STUDENT's "
+                       "submission, as nbgrader submit would", "notebook:NOTEBOOK", "student:STUDENT")
+    hand_in.add_argument("--assignment", help="the assignment (default: the notebook's file name)")
+
+
+def _run_nbgrader_hand_in(args):
+    from .nbgrader_exchange import hand_in
+    with _failing_on(ValueError, OSError):
+        folder = hand_in(args.notebook, args.student, assignment=args.assignment)
+    print(f"wrote {folder}")
     return 0
 
 

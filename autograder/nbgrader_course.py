@@ -336,21 +336,24 @@ before you submit. This assignment is worth {total} points{f', {hidden} of them 
     return notebook
 
 
-def course_files(course_id=COURSE_ID):
-    """{relative path: text} of the whole course directory."""
+def course_files(course_id=COURSE_ID, exchange=None):
+    """{relative path: text} of the whole course directory (``exchange``: nbgrader's exchange
+    folder, default :data:`autograder.nbgrader_exchange.EXCHANGE`)."""
     import nbformat
+    from .nbgrader_exchange import EXCHANGE
     from .templates import render
-    files = {"nbgrader_config.py": render("nbgrader_config.py.j2", course_id=course_id)}
+    exchange = str(Path(exchange).absolute()) if exchange else EXCHANGE
+    files = {"nbgrader_config.py": render("nbgrader_config.py.j2", course_id=course_id, exchange=exchange)}
     for index, chapter in enumerate(CHAPTERS):
         files[f"source/{chapter.name}/{chapter.name}.ipynb"] = nbformat.writes(build_notebook(index)) + "\n"
     return files
 
 
-def write_course(directory, course_id=COURSE_ID, force=False):
+def write_course(directory, course_id=COURSE_ID, force=False, exchange=None):
     """Write the course directory; refuses to change existing files unless ``force``.
     Returns the paths written (files already up to date are left alone)."""
     directory = Path(directory)
-    files = course_files(course_id)
+    files = course_files(course_id, exchange)
     changed = {path: text for path, text in files.items()
                if not (directory / path).exists() or (directory / path).read_text(encoding="utf-8") != text}
     clash = [path for path in changed if (directory / path).exists()]
