@@ -6,8 +6,10 @@ One assignment per course chapter, one notebook per assignment (``source/<a>/<a>
 * per course module the chapter needs, a markdown cell explaining each step (from the docstrings)
   and one code cell holding the whole module, starting with ``%%module NAME``. Solution regions
   (``### BEGIN SOLUTION`` … ``### END SOLUTION``, kept from the reference) are the chapter's
-  exercises and, where a check of this chapter needs them, exercises of another chapter that
-  the student carries over; every other exercise is the plain stub ``raise NotImplementedError``;
+  exercises. An exercise of an earlier chapter that a check of this chapter runs is *given*: its
+  reference solution as plain code (:func:`carried_exercises`), so an exercise is graded once,
+  in its own chapter, and a mistake there never costs points again; every other exercise is the
+  plain stub ``raise NotImplementedError``;
 * per exercise (per chapter, for the training exercises whose checks span several chapters) an
   autograded, locked test cell worth the CLI's points of its checks. It calls
   :func:`autograder.notebook.grade`, which grades the *text* of the module cells in a fresh,
@@ -168,15 +170,19 @@ def course_plan():
 
 # --------------------------------------------------------------------------- module cells
 
-def module_cell_source(module, needed, reference_dir=None):
+def module_cell_source(module, needed, reference_dir=None, given=()):
     """``%%module NAME`` and the reference module, keeping the solution regions of the needed
-    exercises and turning every other one into ``raise NotImplementedError``."""
+    exercises and turning every other one into ``raise NotImplementedError``. The regions of the
+    ``given`` exercises (carried over from an earlier assignment) keep the reference's code as
+    plain code, without the solution markers: it is released as given code."""
     source = (Path(reference_dir or course_folder.reference_dir()) / f"{module}.py").read_text(encoding="utf-8")
     lines = source.splitlines(keepends=True)
     regions = {region.start: region for region in reference_regions(module, reference_dir)}
+    given_markers = {line for region in regions.values() if region.exercise in given
+                     for line in (region.start, region.end)}
     out, skip_until = [f"%%module {module}\n"], 0
     for number, line in enumerate(lines, start=1):
-        if number <= skip_until:
+        if number <= skip_until or number in given_markers:
             continue
         region = regions.get(number)
         if region is not None and region.exercise not in needed:
@@ -186,6 +192,13 @@ def module_cell_source(module, needed, reference_dir=None):
             continue
         out.append(line)
     return "".join(out).rstrip("\n")
+
+
+def carried_exercises(chapter_index):
+    """Exercises of earlier chapters that this chapter's checks run: given in its notebook as the
+    reference solution (graded once, in their own chapter; a mistake there costs nothing here)."""
+    homes = home_chapters()
+    return {exercise for exercise in needed_exercises(chapter_index) if homes[exercise] != chapter_index}
 
 
 # --------------------------------------------------------------------------- notebooks
@@ -300,8 +313,8 @@ before you submit. This assignment is worth {total} points{f', {hidden} of them 
             text += [f"{i}. **`{r.function}`** — {_doc_block(r.doc)}" for i, r in enumerate(own, start=1)]
             text.append("")
         if carried:
-            text += ["Carried over from an earlier assignment: paste your solution (it is graded there; "
-                     "the checks of this assignment use it):", ""]
+            text += ["Given: the solution of an earlier assignment, where it is graded (the checks of this "
+                     "assignment run it, so a mistake made there costs nothing here):", ""]
             text += [f"- **`{r.function}`** (assignment {homes[r.exercise] + 1}) — {_paragraphs(r.doc)[0]}"
                      for r in carried]
             text.append("")
@@ -309,7 +322,8 @@ before you submit. This assignment is worth {total} points{f', {hidden} of them 
             text += ["Not part of this assignment (they stay `raise NotImplementedError`): "
                      + ", ".join(f"`{r.function}`" for r in others) + "."]
         cells.append(_markdown(f"about_{module}", "\n".join(text)))
-        cells.append(_code(f"module_{module}", module_cell_source(module, needed), solution=True))
+        cells.append(_code(f"module_{module}", module_cell_source(module, needed, given=carried_exercises(chapter_index)),
+                           solution=True))
         available = set(modules[: position + 1])
         for group in groups:
             if group.exercise in placed or not set(group.modules) <= available:

@@ -162,10 +162,19 @@ def test_every_check_is_graded_once_with_the_cli_points(generated):
     assert sum(per_exercise.values()) == pytest.approx(sum(check.points for check in ALL_CHECKS))
 
 
+def _given(reference, module, exercises):
+    """The reference module's text with the solution markers of ``exercises`` removed (their
+    code given as plain code)."""
+    drop = {number for region in course.reference_regions(module) if region.exercise in exercises
+            for number in (region.start, region.end)}
+    return "\n".join(line for number, line in enumerate(reference.splitlines(), start=1) if number not in drop)
+
+
 def test_module_cells_are_the_reference_modules(generated):
     """One source of truth: outside the solution regions each module cell is the reference module;
-    its solution regions are the reference's, exactly for the exercises the chapter's checks run
-    (its own, and the ones it carries over); every other region is a one-line stub."""
+    its solution regions are the reference's, exactly for the chapter's own exercises that its
+    checks run; the earlier chapters' exercises its checks run are given (the reference's code,
+    no solution markers: graded once, in their own chapter); every other region is a one-line stub."""
     homes = course.home_chapters()
     taught = set()
     for index, name in enumerate(NAMES):
@@ -173,6 +182,9 @@ def test_module_cells_are_the_reference_modules(generated):
         listed = {check_id for cell in _test_cells(notebook) for check_id in _listed_checks(cell.source)}
         runs = {CHECKS[c].exercise for c in listed if CHECKS[c].exercise in homes}
         runs |= {dep for c in listed for dep in CHECKS[c].depends_on}
+        given = {exercise for exercise in runs if homes[exercise] < index}
+        assert given == course.carried_exercises(index), name
+        assert all(homes[exercise] == index for exercise in runs - given), name
         taught |= {CHECKS[c].exercise for c in listed}
         sources = course.notebook_sources(notebook)
         assert sources, name
@@ -182,14 +194,16 @@ def test_module_cells_are_the_reference_modules(generated):
             assert _meta(cell)["solution"] and not _meta(cell)["locked"]
         for module, text in sources.items():
             reference = (REFERENCE / f"{module}.py").read_text()
-            assert _skeleton(text) == _skeleton(reference), f"{name}: {module} differs from reference/{module}.py"
+            assert _skeleton(text) == _skeleton(_given(reference, module, given)), \
+                f"{name}: {module} differs from reference/{module}.py"
             kept = _regions(text)
             expected = [code for region, code in zip(course.reference_regions(module), _regions(reference))
-                        if region.exercise in runs]
+                        if region.exercise in runs - given]
             assert kept == expected, f"{name}: solution regions of {module}"
         # every region the checks run is there
         have = {region.exercise for module in sources for region in course.reference_regions(module)}
         assert runs <= have
+    assert course.carried_exercises(NAMES.index("ch3_minibatches"))   # the policy is exercised
     # every exercise with code is taught (graded) in one chapter
     with_code = {region.exercise for module in MODULES for region in course.reference_regions(module)}
     assert with_code <= taught
@@ -387,6 +401,9 @@ def test_release_has_no_solution_code_and_no_hidden_tests(graded):
         # no line that only the solutions hold (not the stubs of the notebook's modules) is released
         modules = course.notebook_sources(source)
         stub_lines = {line.strip() for module in modules for line in (EXERCISES / f"{module}.py").read_text().splitlines()}
+        # the given code of earlier chapters is released on purpose (outside solution regions)
+        stub_lines |= {line.strip() for code in modules.values() for line in code.splitlines()
+                       if not any(line in region for region in _regions(code))}
         released = {line.strip() for line in text.splitlines()}
         for module, code in modules.items():
             for region in _regions(code):
