@@ -119,6 +119,8 @@ def _add_grade(sub, common):
     grade.add_argument("path", nargs="?", default=None)
     grade.add_argument("--json", metavar="RESULTS", help="write Gradescope's results.json here")
     grade.add_argument("--only", metavar="EXERCISE", help="grade one exercise or module (e.g. DualLayer.backprop)")
+    grade.add_argument("--assignment", metavar="NAME", help="only the checks of one nbgrader assignment "
+                       "(e.g. ch1_single_layer): that notebook's table and total")
     grade.add_argument("--min-score", type=float, metavar="S", help="exit with code 1 below this score")
     grade.add_argument("--public", action="store_true", help="public checks only (what students run)")
     _limit_options(grade)
@@ -128,14 +130,16 @@ def _run_grade(args):
     from .engine import grade
     from .loader import NoSubmission, RefusedSubmission, submission_path
     from .report import format_table, write_results
+    only = _assignment_only(args) if args.assignment else args.only
     with _failing_on(NoSubmission, RefusedSubmission):
         path = submission_path(args.path or course_folder.exercises_dir(),
                                log=lambda line: print(line, file=sys.stderr))
         # nothing extra is protected for --json: the grader writes it after grading, atomically,
         # and children write only in their sandbox (protecting its folder once hid .venv)
-        report = grade(path, only=args.only, include_hidden=not args.public, limits=_limits(args))
+        report = grade(path, only=only, include_hidden=not args.public, limits=_limits(args))
     if not report.results:
-        return _error(f"no check matches --only {args.only!r}")
+        return _error(f"no check matches --only {args.only!r}" if args.only
+                      else f"no check of {args.assignment} applies to {path}")
     print(format_table(report))
     if args.json:
         write_results(report, args.json)
@@ -143,6 +147,18 @@ def _run_grade(args):
         print(f"score {report.score:g} is below the required {args.min_score:g}", file=sys.stderr)
         return 1
     return 0
+
+
+def _assignment_only(args):
+    """The check ids of ``--assignment NAME`` (the instructor's kit only)."""
+    import importlib.util
+    if args.only:
+        raise CommandFailed("--only and --assignment cannot be combined")
+    if importlib.util.find_spec(f"{__package__}.nbgrader_course") is None:
+        raise CommandFailed("--assignment needs the instructor's kit (the nbgrader course)")
+    from .nbgrader_course import assignment_checks
+    with _failing_on(ValueError):
+        return assignment_checks(args.assignment)
 
 
 def _add_grade_batch(sub, common):
@@ -268,8 +284,13 @@ def _add_nbgrader_extract(sub, common):
 
 def _run_nbgrader_extract(args):
     from .nbgrader_course import extract_submission
+    from .nbgrader_exchange import assignment_of
     folder = extract_submission(args.notebook, args.folder)
-    print(f"wrote the modules of {args.notebook} to {folder}; grade them with: nnkit grade {folder}")
+    try:
+        only = f" --assignment {assignment_of(args.notebook)}"
+    except ValueError:
+        only = ""
+    print(f"wrote the modules of {args.notebook} to {folder}; grade them with: nnkit grade {folder}{only}")
     return 0
 
 

@@ -163,6 +163,15 @@ def chapter_modules(chapter_index):
     return tuple(m for m in MODULES if any(module_of(e) == m for e in needed))
 
 
+def assignment_checks(name):
+    """The ids of the checks the notebook of assignment ``name`` grades (``nnkit grade
+    --assignment NAME``); ValueError for an unknown assignment."""
+    names = [chapter.name for chapter in CHAPTERS]
+    if name not in names:
+        raise ValueError(f"no assignment {name!r}; the assignments are {', '.join(names)}")
+    return frozenset(check.id for group in graded_cells(names.index(name)) for check in group.checks)
+
+
 def course_plan():
     """{assignment: [GradedCell, ...]} for every chapter."""
     return {chapter.name: graded_cells(index) for index, chapter in enumerate(CHAPTERS)}
