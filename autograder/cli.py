@@ -8,6 +8,7 @@ returning the exit code; the modules keep the work, this module only parses and 
 import argparse
 import contextlib
 import sys
+import time
 
 from . import __version__, course_folder
 
@@ -136,13 +137,15 @@ def _run_grade(args):
                                log=lambda line: print(line, file=sys.stderr))
         # nothing extra is protected for --json: the grader writes it after grading, atomically,
         # and children write only in their sandbox (protecting its folder once hid .venv)
+        started = time.monotonic()
         report = grade(path, only=only, include_hidden=not args.public, limits=_limits(args))
+        execution_time = time.monotonic() - started
     if not report.results:
         return _error(f"no check matches --only {args.only!r}" if args.only
                       else f"no check of {args.assignment} applies to {path}")
     print(format_table(report))
     if args.json:
-        write_results(report, args.json)
+        write_results(report, args.json, execution_time=execution_time)
     if args.min_score is not None and report.score < args.min_score:
         print(f"score {report.score:g} is below the required {args.min_score:g}", file=sys.stderr)
         return 1

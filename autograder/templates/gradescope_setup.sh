@@ -15,6 +15,10 @@ if ! python3 -c "import venv, ensurepip" 2>/dev/null; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv python3-pip >/dev/null
 fi
+# quiet pip: no version check, no warning about running as root (Gradescope's image builds as
+# root, into this virtual environment), no progress bars; errors still print
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore PIP_NO_WARN_SCRIPT_LOCATION=1 \
+  PIP_PROGRESS_BAR=off PIP_NO_INPUT=1
 [ -x "$ROOT/venv/bin/python" ] || python3 -m venv "$ROOT/venv"
 "$ROOT/venv/bin/python" -m pip install -q --upgrade pip
 "$ROOT/venv/bin/python" -m pip install -q -e "$SOURCE$EXTRAS"
