@@ -123,7 +123,7 @@ def grade(checks, sources=None, timeout=GRADE_TIMEOUT):
         if changed:
             problem = ("this notebook was generated for other points than the installed kit gives ("
                        + ", ".join(f"{c}: {a} here, {b} in the kit" for c, (a, b) in changed.items())
-                       + "): the instructor regenerates the course with `nnkit nbgrader-course`")
+                       + "): regenerate the course (`nnkit nbgrader-course`)")
     if problem is not None:
         no_points(f"Not graded: {problem}.")
         return None
@@ -134,12 +134,22 @@ def grade(checks, sources=None, timeout=GRADE_TIMEOUT):
     score, max_score = float(result["score"]), float(result["max_score"])
     print(table)
     if score <= 0 < max_score:
-        no_points(f"0 of {max_score:g} points in this cell: the table above says why.")
+        no_points(f"0 of {max_score:g} points in this cell{_first_reason(result)}; the table says why, check by check.")
         return None
     if score >= max_score:
         return None
     print(f"\nPoints of this cell: {score:g} of {max_score:g} (the number below is what nbgrader records).")
     return min(max(score, 0.0), max_score)
+
+
+def _first_reason(result):
+    """`` (MESSAGE)``: the first line of the first failing check's message (what ``nbgrader
+    validate`` shows without the table), or ""."""
+    from .report import plain_text
+    for check in result["checks"].values():
+        if check["status"] != "passed" and check.get("message"):
+            return f" ({plain_text(check['message'].splitlines()[0], limit=160, newlines=False)})"
+    return ""
 
 
 def _grade_in_process(check_ids, sources, timeout):

@@ -239,7 +239,8 @@ def test_grading_ignores_patches_of_the_calling_process(monkeypatch, capsys):
     # no points: one line on stderr (nbgrader's no credit), no exception, no traceback
     out, err = capsys.readouterr()
     assert "not implemented yet: penalty_grad" in out
-    assert err.strip() == "0 of 2 points in this cell: the table above says why."
+    assert err.strip() == ("0 of 2 points in this cell (not implemented yet: penalty_grad); "
+                           "the table says why, check by check.")
 
 
 def test_closure_adds_dependencies_and_sibling_checks():
