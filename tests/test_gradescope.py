@@ -218,8 +218,10 @@ def test_setup_sh_builds_a_working_environment(autograder_zip, tmp_path):
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "Fashion-MNIST:" in done.stdout
     # quiet: no packaging warnings (pip's root-user and version-check notices, deprecations)
-    assert not re.search(r"WARNING|DEPRECATION|notice", done.stdout + done.stderr, re.IGNORECASE), \
-        done.stdout[-2000:] + done.stderr[-2000:]
+    # (but pip's notices about this machine's own pip.conf: index folders that do not exist here)
+    noise = [line for line in (done.stdout + done.stderr).splitlines()
+             if re.search(r"WARNING|DEPRECATION|notice", line, re.IGNORECASE) and "Location 'file:" not in line]
+    assert not noise, "\n".join(noise[:20])
     assert (root / "venv" / "bin" / "python").exists()
     submit_modules(root, REFERENCE)
     results, _ = run_autograder(root, python=None)

@@ -503,3 +503,149 @@ def test_export_writes_the_grade_table(graded):
         assert float(row["score"]) == score and float(row["max_score"]) == maximum[ROUND_TRIP], student
     frank = rows[(BUG_CHAPTER, "frank")]
     assert float(frank["score"]) == maximum[BUG_CHAPTER] - 2 and float(frank["max_score"]) == maximum[BUG_CHAPTER]
+
+
+# --------------------------------------------------------------------------- the exchange, hand-in, README
+
+README = KIT / "README.md"
+
+
+def _readme_nbgrader_blocks():
+    """The bash blocks of README's nbgrader course section, but the install block (pip, apt)."""
+    text = README.read_text()
+    section = text[text.index("## For instructors: an nbgrader course"):]
+    section = section[:section.index("What a student cannot do")]
+    blocks = re.findall(r"```bash\n(.*?)```", section, re.S)
+    assert len(blocks) >= 8, "the README's nbgrader commands moved"
+    return [block for block in blocks if "pip install" not in block and "apt-get" not in block]
+
+
+def _clean_env(home):
+    """A root shell of a fresh machine: HOME elsewhere, no Jupyter folders redirected; the kit
+    under test first on PYTHONPATH (the venv's `nnkit` and the kernels import it)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_", "NNKIT_GRADE"))}
+    env.update(HOME=str(home), PYTHONPATH=str(KIT), TF_CPP_MIN_LOG_LEVEL="3",
+               PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    return env
+
+
+def _unshare_available():
+    if os.geteuid() != 0 or not shutil.which("unshare") or not Path("/srv").is_dir():
+        return False
+    probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "true"], capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.slow
+def test_readme_nbgrader_commands_run_verbatim(tmp_path):
+    """README's nbgrader commands, verbatim, as root on a fresh machine: in a private mount
+    namespace where /srv and /etc/jupyter are empty folders of this test (so nothing of this
+    machine changes), one bash script, in order: the course, the exchange, release, a student's
+    fetch / validate / submit, collect, a hand-in, autograde, feedback (released and fetched),
+    export, extract and grade --assignment. No checksum warning, no SAWarning, no traceback."""
+    pytest.importorskip("nbgrader")
+    if not _unshare_available():
+        pytest.skip("needs root and unshare --mount (a private mount namespace)")
+    home, srv, etc_jupyter = tmp_path / "home", tmp_path / "srv", tmp_path / "etc-jupyter"
+    for folder in (home, srv, etc_jupyter):
+        folder.mkdir()
+    created = not Path("/etc/jupyter").exists()
+    if created:
+        Path("/etc/jupyter").mkdir()   # an empty mount point; removed below
+    shutil.rmtree("/tmp/bob-ch1", ignore_errors=True)
+    script = "\n".join(["set -euo pipefail",
+                        f"mount --bind {srv} /srv", f"mount --bind {etc_jupyter} /etc/jupyter", f"cd {KIT}",
+                        *_readme_nbgrader_blocks(),
+                        "cd ~ && nbgrader fetch_feedback ch1_single_layer --course nnkit"])
+    try:
+        done = subprocess.run(["unshare", "--mount", "--propagation", "private", "bash", "-c", script],
+                              cwd=KIT, env=_clean_env(home), capture_output=True, text=True, timeout=1800)
+    finally:
+        if created:
+            Path("/etc/jupyter").rmdir()
+    log = done.stdout + done.stderr
+    assert done.returncode == 0, log[-6000:]
+    assert (srv / "nbgrader" / "exchange").stat().st_mode & 0o7777 == 0o1777
+    assert "c.Exchange.root = '/srv/nbgrader/exchange'" in (etc_jupyter / "nbgrader_config.py").read_text()
+    course_dir = home / "nnkit-course"
+    # the student fetched, submitted, and got the feedback back through the exchange
+    assert list((home / "ch1_single_layer" / "feedback").glob("*/ch1_single_layer.html"))
+    student = next(p.name for p in (course_dir / "submitted").iterdir() if p.name != "bob")
+    for who in (student, "bob"):
+        assert (course_dir / "feedback" / who / "ch1_single_layer" / "ch1_single_layer.html").is_file()
+    # the hand-in was placed as nbgrader's submit places a submission
+    bob = course_dir / "submitted" / "bob" / "ch1_single_layer"
+    assert {"ch1_single_layer.ipynb", "timestamp.txt", "submission_secret.txt"} <= {p.name for p in bob.iterdir()}
+    # no warning on untouched submissions but ipykernel's one (README says why), no traceback
+    assert "checksum" not in log and "SAWarning" not in log and "Traceback" not in log, log[-6000:]
+    warnings = [line for line in log.splitlines() if "WARNING" in line]
+    assert all("Kernel is running over TCP without encryption" in line for line in warnings), warnings
+    # grade --assignment: that assignment's table and total only
+    ch1 = {c for c in course.assignment_checks("ch1_single_layer")}
+    total = sum(CHECKS[c].points for c in ch1)
+    assert f"Total: 0/{total:g}" in done.stdout
+    assert "DualLayer" not in done.stdout.split("nnkit grade")[-1]
+    with open(course_dir / "grades.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {row["student_id"] for row in rows} >= {student, "bob"}
+    shutil.rmtree("/tmp/bob-ch1", ignore_errors=True)
+
+
+def test_exchange_command_makes_the_folder_and_the_students_config(tmp_path):
+    root, config_dir = tmp_path / "exchange", tmp_path / "jupyter"
+    done = subprocess.run([sys.executable, "-m", "autograder", "nbgrader-exchange", "--root", str(root),
+                           "--config-dir", str(config_dir), "--course-id", "nn101"],
+                          capture_output=True, text=True, cwd=KIT)
+    assert done.returncode == 0, done.stderr
+    assert root.stat().st_mode & 0o7777 == 0o1777
+    config = (config_dir / "nbgrader_config.py").read_text()
+    assert f"c.Exchange.root = {str(root)!r}" in config and "c.CourseDirectory.course_id = 'nn101'" in config
+    course_dir = tmp_path / "course"
+    assert _cli_course(course_dir, "--exchange", str(root)).returncode == 0
+    assert f"c.Exchange.root = {str(root)!r}" in (course_dir / "nbgrader_config.py").read_text()
+
+
+def test_hand_in_places_a_notebook_as_nbgrader_submit_does(generated, tmp_path):
+    from nbgrader.utils import parse_utc
+    course_dir = tmp_path / "course"
+    shutil.copytree(generated, course_dir)
+    notebook = generated / "source" / ROUND_TRIP / f"{ROUND_TRIP}.ipynb"
+    done = subprocess.run([sys.executable, "-m", "autograder", "nbgrader-hand-in", str(notebook), "bob"],
+                          capture_output=True, text=True, cwd=course_dir, env=dict(os.environ, PYTHONPATH=str(KIT)))
+    assert done.returncode == 0, done.stderr
+    folder = course_dir / "submitted" / "bob" / ROUND_TRIP
+    assert (folder / f"{ROUND_TRIP}.ipynb").read_bytes() == notebook.read_bytes()
+    stamp = (folder / "timestamp.txt").read_text()
+    assert stamp.endswith(" UTC") and parse_utc(stamp).year >= 2024      # nbgrader reads it back
+    assert len((folder / "submission_secret.txt").read_text()) == 128
+    # a notebook not named after an assignment needs --assignment
+    other = tmp_path / "my work.ipynb"
+    shutil.copyfile(notebook, other)
+    refused = subprocess.run([sys.executable, "-m", "autograder", "nbgrader-hand-in", str(other), "carol"],
+                             capture_output=True, text=True, cwd=course_dir, env=dict(os.environ, PYTHONPATH=str(KIT)))
+    assert refused.returncode == 2 and "--assignment" in refused.stderr
+
+
+def test_grade_assignment_lists_that_notebooks_checks_only(tmp_path):
+    """`nnkit grade --assignment NAME`: the checks of that notebook's test cells, their total."""
+    folder = course.extract_submission(_source_notebook(tmp_path, "ch1_single_layer"),
+                                       tmp_path / "extracted")
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(folder), "--assignment",
+                           "ch1_single_layer", "--json", str(tmp_path / "r.json")],
+                          capture_output=True, text=True, cwd=KIT)
+    assert done.returncode == 0, done.stderr
+    listed = {test["number"] for test in json.loads((tmp_path / "r.json").read_text())["tests"]}
+    expected = course.assignment_checks("ch1_single_layer")
+    assert listed == expected
+    total = sum(CHECKS[c].points for c in expected)
+    assert f"Total: {total:g}/{total:g}" in done.stdout       # the source notebook: full marks
+    bad = subprocess.run([sys.executable, "-m", "autograder", "grade", str(folder), "--assignment", "ch9"],
+                         capture_output=True, text=True, cwd=KIT)
+    assert bad.returncode == 2 and "ch1_single_layer" in bad.stderr
+
+
+def _source_notebook(tmp_path, name):
+    index = NAMES.index(name)
+    path = tmp_path / f"{name}.ipynb"
+    nbformat.write(course.build_notebook(index), str(path))
+    return path

@@ -21,6 +21,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore PIP_NO_WARN_S
   PIP_PROGRESS_BAR=off PIP_NO_INPUT=1
 [ -x "$ROOT/venv/bin/python" ] || python3 -m venv "$ROOT/venv"
 "$ROOT/venv/bin/python" -m pip install -q --upgrade pip
-"$ROOT/venv/bin/python" -m pip install -q -e "$SOURCE$EXTRAS"
+# editable_mode=compat: the source folder on sys.path (a .pth file), as run_autograder runs from
+# it; setuptools' default finder would warn about folders named like the package
+"$ROOT/venv/bin/python" -m pip install -q --config-settings editable_mode=compat -e "$SOURCE$EXTRAS"
 cd "$SOURCE"
 NNKIT_CACHE="$ROOT/cache" "$ROOT/venv/bin/python" -m autograder fetch-data
