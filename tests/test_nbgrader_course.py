@@ -43,6 +43,7 @@ CHECKS = {check.id: check for check in ALL_CHECKS}
 NAMES = [chapter.name for chapter in course.CHAPTERS]
 ROUND_TRIP = "ch1_single_layer"       # autograded with five submissions
 BUG_CHAPTER = "ch5_optimizers_regularization"
+CARRIED_CHAPTER = "ch3_minibatches"   # runs exercises of assignment 2
 
 
 def _cli_course(directory, *extra):
@@ -358,7 +359,18 @@ def graded(tmp_path_factory):
     cell.source = cell.source.replace("return (f(x + h) - f(x - h)) / (2 * h)", "return (f(x + h) - f(x)) / h")
     _submit(directory, "frank", BUG_CHAPTER, frank)
 
-    _nbgrader(directory, "autograde", "*", "--log-level=WARN")
+    # gina: assignment 3 as released, with only its own exercise solved (gen_batch): the
+    # exercises of assignment 2 its checks run are given in the release
+    gina = _notebook(directory, CARRIED_CHAPTER, "release")
+    source3 = _notebook(directory, CARRIED_CHAPTER)
+    for module in course.notebook_sources(gina):
+        _module_cell(gina, module).source = _module_cell(source3, module).source
+    _submit(directory, "gina", CARRIED_CHAPTER, gina)
+
+    autograde = _nbgrader(directory, "autograde", "*")       # INFO: the log names each submission
+    (directory / "autograde.log").write_text(autograde.stdout + autograde.stderr)
+    for name in (ROUND_TRIP, BUG_CHAPTER):
+        _nbgrader(directory, "generate_feedback", name, "--log-level=WARN")
     _nbgrader(directory, "export", "--log-level=WARN")
     return directory
 
@@ -489,6 +501,69 @@ def test_patching_numpy_or_the_checks_in_the_kernel_gains_nothing(graded):
     assert match and float(match.group(1)) == float(match.group(2)) > 0
     # … and the test cells, graded in a fresh process, were not
     assert "not implemented yet: SingleLayer.forpass" in outputs
+
+
+def _log_of(log, student):
+    """The autograde log lines of one student's submission (nbgrader logs "Sanitizing …/submitted/
+    STUDENT/…" first)."""
+    lines, current = [], None
+    for line in log.splitlines():
+        match = re.search(r"Sanitizing .*/submitted/([^/]+)/", line)
+        if match:
+            current = match.group(1)
+        if current == student:
+            lines.append(line)
+    return lines
+
+
+@pytest.mark.slow
+def test_untouched_submission_gives_no_warning_and_an_edited_one_does(graded):
+    log = (graded / "autograde.log").read_text()
+    assert "SAWarning" not in log
+    for student in ("alice", "bob", "erin", "frank", "gina"):
+        lines = _log_of(log, student)
+        assert lines, student
+        warnings = [line for line in lines if "WARNING" in line
+                    and "Kernel is running over TCP without encryption" not in line]   # ipykernel's, README
+        assert not warnings, f"{student}: {warnings}"
+    # a test cell carol edited is still reported (and graded as released)
+    assert any("Attribute 'checksum' for cell test_singlelayer_forpass has changed" in line
+               for line in _log_of(log, "carol"))
+
+
+@pytest.mark.slow
+def test_no_traceback_or_install_path_in_what_students_see(graded):
+    """The autograded notebooks and the feedback pages: a test cell without points shows its table
+    and one line, never a traceback or a path of the grader's machine."""
+    paths = {str(KIT), str(Path(sys.prefix)), "site-packages"}
+    for student, name in [("alice", ROUND_TRIP), ("bob", ROUND_TRIP), ("carol", ROUND_TRIP), ("erin", ROUND_TRIP),
+                          ("frank", BUG_CHAPTER)]:
+        notebook = _autograded(graded, name, student)
+        outputs = "".join(_output_text(cell) for cell in notebook.cells if cell.cell_type == "code")
+        errors = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", ())
+                  if o.output_type == "error"]
+        assert not errors, f"{student}: {errors}"
+        feedback = (graded / "feedback" / student / name / f"{name}.html").read_text()
+        for text in (outputs, feedback):
+            assert "Traceback" not in text and "NoPoints" not in text, student
+            assert not [path for path in paths if path in text], student
+    bob = _autograded(graded, ROUND_TRIP, "bob")
+    stderr = [o.text for o in _cell(bob, "test_singlelayer_forpass").outputs if o.get("name") == "stderr"]
+    assert stderr == ["0 of 4 points in this cell (not implemented yet: SingleLayer.forpass); "
+                      "the table says why, check by check.\n"]
+
+
+@pytest.mark.slow
+def test_an_earlier_assignment_is_given_so_its_mistakes_cost_nothing_later(graded):
+    """Assignment 3 runs DualLayer (assignment 2): its release holds DualLayer's reference code as
+    given code, so a student who solves only assignment 3's own exercise gets every point."""
+    release = _notebook(graded, CARRIED_CHAPTER, "release")
+    carried = course.carried_exercises(NAMES.index(CARRIED_CHAPTER))
+    assert "DualLayer.backprop" in carried
+    text = "\n".join(course.notebook_sources(release).values())
+    assert "err_to_hidden = np.dot(err, self.w2.T) * self.a1 * (1 - self.a1)" in text   # reference/dual_layer.py
+    gina = _scores(graded, CARRIED_CHAPTER, "gina")
+    assert gina and all(score == maximum for score, maximum in gina.values()), gina
 
 
 @pytest.mark.slow

@@ -21,8 +21,10 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore PIP_NO_WARN_S
   PIP_PROGRESS_BAR=off PIP_NO_INPUT=1
 [ -x "$ROOT/venv/bin/python" ] || python3 -m venv "$ROOT/venv"
 "$ROOT/venv/bin/python" -m pip install -q --upgrade pip
-# editable_mode=compat: the source folder on sys.path (a .pth file), as run_autograder runs from
-# it; setuptools' default finder would warn about folders named like the package
-"$ROOT/venv/bin/python" -m pip install -q --config-settings editable_mode=compat -e "$SOURCE$EXTRAS"
+# setuptools' editable install notes that a folder named like the package in the working folder
+# takes precedence: run_autograder runs from this very folder, so the note is silenced (the
+# warnings of that one setuptools module only)
+PYTHONWARNINGS="ignore:::setuptools.command.editable_wheel" \
+  "$ROOT/venv/bin/python" -m pip install -q -e "$SOURCE$EXTRAS"
 cd "$SOURCE"
 NNKIT_CACHE="$ROOT/cache" "$ROOT/venv/bin/python" -m autograder fetch-data
