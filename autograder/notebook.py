@@ -5,7 +5,8 @@ Kernel side, loaded by the notebook's first cell (``%load_ext autograder.noteboo
 * ``%%module NAME`` — a cell magic: the cell holds the whole course module ``NAME``
   (``single_layer``, ``dual_layer``, …) as it would be written in ``exercises/NAME.py``. Its text
   is kept for grading, and the module is imported in the kernel (beside the kit's stubs of the
-  modules the notebook does not hold) so its classes can be tried out in later cells.
+  modules the notebook does not hold) so its classes can be tried out in later cells. An error
+  in it is printed (stderr) with the student's own lines only (:func:`student_error`).
 * ``grade(check_ids)`` — called by the notebook's test cells. It hands the *text* of the module
   cells to a fresh grader process (``nnkit notebook-grade``, run with ``python -I``, :func:`autograder.job.kit_command`), which grades it with
   the isolated engine exactly as ``python -m autograder grade`` would: the student's code runs in
@@ -26,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 
 from .course import MODULES
@@ -77,7 +79,11 @@ def define_module(name, source, namespace=None):
     package = types.ModuleType(PACKAGE)
     package.__path__ = [str(folder)]
     sys.modules[PACKAGE] = package
-    imported = {name: importlib.import_module(f"{PACKAGE}.{name}")}  # this cell's errors are shown
+    try:
+        imported = {name: importlib.import_module(f"{PACKAGE}.{name}")}
+    except Exception as exc:  # noqa: BLE001 — the student's error, shown without the kit's frames
+        print(student_error(exc, folder), file=sys.stderr)
+        return None
     for other in MODULES:
         if other in SOURCES and other not in imported:
             try:
@@ -89,6 +95,27 @@ def define_module(name, source, namespace=None):
             namespace.update({key: value for key, value in vars(imported[module_name]).items()
                               if not key.startswith("_")})
     return None
+
+
+def student_error(exc, folder):
+    """The error ``exc`` raised while importing a ``%%module`` cell, as the student needs it: the
+    frames of their own modules (``%%module NAME, line N``, N counted from the line after
+    ``%%module``) and the error; no frame of the kit or of importlib, no path of this machine."""
+    folder = str(Path(folder).resolve())
+    lines = []
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename)
+        if str(path.parent.resolve()) == folder:
+            lines.append(f"  %%module {path.stem}, line {frame.lineno}, in {frame.name}")
+            if frame.line:
+                lines.append(f"    {frame.line.strip()}")
+    if isinstance(exc, SyntaxError) and exc.filename and str(Path(exc.filename).parent.resolve()) == folder:
+        lines.append(f"  %%module {Path(exc.filename).stem}, line {exc.lineno}")
+        if exc.text:
+            lines.append(f"    {exc.text.strip()}")
+        return "\n".join(["Error in a %%module cell:", *lines, f"{type(exc).__name__}: {exc.msg}"])
+    return "\n".join(["Error in a %%module cell:", *lines,
+                      "".join(traceback.format_exception_only(type(exc), exc)).strip()])
 
 
 def _kernel_folder():

@@ -244,6 +244,31 @@ def test_grading_ignores_patches_of_the_calling_process(monkeypatch, capsys):
                            "the table says why, check by check.")
 
 
+def test_an_error_in_a_module_cell_shows_the_students_lines_only(capsys):
+    """A %%module cell that raises or does not compile: the student's lines and the error, on
+    stderr, without the kit's frames (importlib, autograder/notebook.py) or paths of this machine."""
+    from autograder import notebook
+    saved = dict(notebook.SOURCES)
+    stub = (EXERCISES / "single_layer.py").read_text()
+    try:
+        raising = stub + "\n\ndef broken():\n    return 1 / 0\n\n\nbroken()\n"
+        assert notebook.define_module("single_layer", raising, namespace={}) is None
+        err = capsys.readouterr().err
+        line = raising.splitlines().index("    return 1 / 0") + 1
+        assert f"%%module single_layer, line {line}, in broken" in err
+        assert err.rstrip().endswith("ZeroDivisionError: division by zero")
+        not_compiling = stub + "\n\ndef f(:\n    pass\n"
+        assert notebook.define_module("single_layer", not_compiling, namespace={}) is None
+        err2 = capsys.readouterr().err
+        assert f"%%module single_layer, line {len(not_compiling.splitlines()) - 1}" in err2 and "SyntaxError" in err2
+        for text in (err, err2):
+            assert "Traceback" not in text and "importlib" not in text and "notebook.py" not in text
+            assert str(KIT) not in text and "/tmp" not in text
+    finally:
+        notebook.SOURCES.clear()
+        notebook.SOURCES.update(saved)
+
+
 def test_closure_adds_dependencies_and_sibling_checks():
     closure = {check.id for check in check_closure(["convergence.breast_cancer.single_layer"])}
     assert "single_layer.backprop.values" in closure          # a dependency's hidden check can block
