@@ -43,7 +43,8 @@ def test_every_command_is_a_subcommand_of_one_parser():
     parser = build_parser()
     commands = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
     assert {"grade", "grade-batch", "make-exercises", "student-repo", "gradescope", "gradescope-collect",
-            "gradescope-fail", "nbgrader-course", "nbgrader-extract", "notebook-grade", "keras-golden",
+            "gradescope-fail", "nbgrader-course", "nbgrader-extract", "nbgrader-exchange", "nbgrader-hand-in",
+            "notebook-grade", "keras-golden",
             "fetch-data"} == set(commands.choices)
 
 
