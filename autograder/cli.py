@@ -246,20 +246,18 @@ def _run_nbgrader_course(args):
 
 
 def _add_nbgrader_exchange(sub, common):
-    from .nbgrader_exchange import EXCHANGE, GLOBAL_CONFIG_DIR
     exchange = _command(sub, common, "nbgrader-exchange", _run_nbgrader_exchange,
                         "create nbgrader's exchange folder (mode 1777) and the students' nbgrader_config.py")
-    exchange.add_argument("--root", default=EXCHANGE, metavar="DIR", help=f"the exchange folder (default: {EXCHANGE})")
-    exchange.add_argument("--config-dir", default=GLOBAL_CONFIG_DIR, metavar="DIR",
-                          help=f"where to write the students' nbgrader_config.py (default: {GLOBAL_CONFIG_DIR}, "
-                          "read by every user's Jupyter)")
+    exchange.add_argument("--root", metavar="DIR", help="the exchange folder (default: /srv/nbgrader/exchange)")
+    exchange.add_argument("--config-dir", metavar="DIR", help="where to write the students' nbgrader_config.py "
+                          "(default: /etc/jupyter, read by every user's Jupyter)")
     exchange.add_argument("--course-id", default="nnkit", help="nbgrader's course id (default: nnkit)")
 
 
 def _run_nbgrader_exchange(args):
-    from .nbgrader_exchange import make_exchange
+    from .nbgrader_exchange import EXCHANGE, GLOBAL_CONFIG_DIR, make_exchange
     with _failing_on(OSError):
-        root, config = make_exchange(args.root, args.config_dir, args.course_id)
+        root, config = make_exchange(args.root or EXCHANGE, args.config_dir or GLOBAL_CONFIG_DIR, args.course_id)
     print(f"exchange: {root} (mode 1777)\nwrote {config} (the students' nbgrader configuration)")
     return 0
 
