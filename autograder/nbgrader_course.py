@@ -236,6 +236,10 @@ def _code(grade_id, text, **kind):
     return cell
 
 
+def _meta_of(cell):
+    return cell.metadata.get("nbgrader", {})
+
+
 def _paragraphs(doc):
     """The first paragraph of a docstring on one line, and the rest (or "")."""
     summary, rest = doc.strip().split("\n\n", 1) if "\n\n" in doc.strip() else (doc.strip(), "")
@@ -322,7 +326,8 @@ before you submit. This assignment is worth {total} points{f', {hidden} of them 
             text += [f"{i}. **`{r.function}`** — {_doc_block(r.doc)}" for i, r in enumerate(own, start=1)]
             text.append("")
         if carried:
-            text += ["Given: the solution of an earlier assignment, where it is graded (the checks of this "
+            text += [("This cell is given and read-only: " if not own else "Given: ")
+                     + "the solution of an earlier assignment, where it is graded (the checks of this "
                      "assignment run it, so a mistake made there costs nothing here):", ""]
             text += [f"- **`{r.function}`** (assignment {homes[r.exercise] + 1}) — {_paragraphs(r.doc)[0]}"
                      for r in carried]
@@ -331,8 +336,10 @@ before you submit. This assignment is worth {total} points{f', {hidden} of them 
             text += ["Not part of this assignment (they stay `raise NotImplementedError`): "
                      + ", ".join(f"`{r.function}`" for r in others) + "."]
         cells.append(_markdown(f"about_{module}", "\n".join(text)))
+        # a module with an exercise of this chapter is a solution cell; one that only gives code of
+        # earlier chapters is locked (nbgrader restores it at autograde: given code stays given)
         cells.append(_code(f"module_{module}", module_cell_source(module, needed, given=carried_exercises(chapter_index)),
-                           solution=True))
+                           **({"solution": True} if own else {"locked": True})))
         available = set(modules[: position + 1])
         for group in groups:
             if group.exercise in placed or not set(group.modules) <= available:
@@ -345,6 +352,10 @@ before you submit. This assignment is worth {total} points{f', {hidden} of them 
                 title = (f"### {group.exercise} ({group.points} points{others})\n\n"
                          "These checks run the given code (training loops, comparisons) on your code.")
             cells.append(_markdown(f"about_{group.grade_id}", f"{title}\n\n{_checks_text(group)}"))
+            previous = [_meta_of(cell) for cell in cells if _meta_of(cell)][-1]
+            if not (previous.get("solution") or previous.get("grade")):
+                # nbgrader puts a deleted test cell back after the solution or test cell before it
+                raise ValueError(f"{chapter.name}: the tests of {group.exercise} follow a locked cell")
             cells.append(_code(group.grade_id, graded_cell_source(group), grade=True, locked=True,
                                points=group.points))
     missing = [g.exercise for g in groups if g.exercise not in placed]
