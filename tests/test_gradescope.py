@@ -226,3 +226,37 @@ def test_setup_sh_builds_a_working_environment(autograder_zip, tmp_path):
     submit_modules(root, REFERENCE)
     results, _ = run_autograder(root, python=None)
     assert results["score"] == sum(t["max_score"] for t in results["tests"]) > 0
+
+
+def _readme_gradescope_blocks():
+    text = (KIT / "README.md").read_text()
+    section = text[text.index("### Gradescope (uploads graded with the hidden checks)"):]
+    section = section[:section.index("\n## ")]
+    return re.findall(r"```bash\n(.*?)```", section, re.S)
+
+
+@pytest.mark.slow
+def test_readme_gradescope_commands_run_verbatim(tmp_path):
+    """README's Gradescope commands, verbatim and in order, from the kit's folder; only setup.sh is
+    left out (it installs TensorFlow from PyPI: test_setup_sh_builds_a_working_environment runs
+    it), and run_autograder uses this environment's Python (NNKIT_PYTHON) instead of its venv."""
+    if not shutil.which("unzip"):
+        pytest.skip("needs unzip")
+    lines = [line for block in _readme_gradescope_blocks() for line in block.splitlines() if line.strip()]
+    assert any("setup.sh" in line for line in lines) and any("run_autograder" in line for line in lines)
+    script = "\n".join(["set -euo pipefail", *[line for line in lines if "setup.sh" not in line]])
+    zip_file = KIT / "nnkit-autograder.zip"
+    assert not zip_file.exists()
+    shutil.rmtree("/tmp/gs", ignore_errors=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("NNKIT_GRADE_ARGS",)}
+    env.update(NNKIT_PYTHON=sys.executable, PYTHONPATH=str(KIT), TF_CPP_MIN_LOG_LEVEL="3")
+    try:
+        done = subprocess.run(["bash", "-c", script], cwd=KIT, env=env, capture_output=True, text=True, timeout=1800)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        results = json.loads(Path("/tmp/gs/results/results.json").read_text())
+    finally:
+        zip_file.unlink(missing_ok=True)
+        shutil.rmtree("/tmp/gs", ignore_errors=True)
+    runnable = [check for check in ALL_CHECKS if not missing_requirements(check)]
+    assert results["score"] == pytest.approx(sum(check.points for check in runnable))
+    assert results["output"].startswith("Checks shown now:") and "execution_time" in results
