@@ -40,6 +40,8 @@ PACKAGE = "nnkit_notebook"
 #: wall-clock limit of one test cell's grading (the engine limits each exercise to 60 s)
 GRADE_TIMEOUT = 600
 
+#: where a test cell writes the output of a grader that failed (in the notebook's folder)
+GRADER_LOG = "nnkit-grader-error.log"
 #: module name -> text of the last ``%%module`` cell run for it
 SOURCES = {}
 _state = {"folder": None}
@@ -197,7 +199,14 @@ def _grade_in_process(check_ids, sources, timeout):
         except subprocess.TimeoutExpired:
             return None, f"the grader took more than {timeout:g} s; tell your instructor"
         if process.returncode != 0 or not result_file.exists():
-            return None, f"the grader stopped with exit code {process.returncode}; tell your instructor"
+            # its output (a traceback with this machine's paths) goes to a file beside the
+            # notebook, for the instructor, not into the notebook
+            try:
+                Path(GRADER_LOG).write_bytes(process.stdout[-20000:])
+                where = f" (its output: {GRADER_LOG})"
+            except OSError:
+                where = ""
+            return None, f"the grader stopped with exit code {process.returncode}{where}; tell your instructor"
         return json.loads(result_file.read_text(encoding="utf-8")), None
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -271,6 +271,18 @@ def test_an_error_in_a_module_cell_shows_the_students_lines_only(capsys):
         notebook.SOURCES.update(saved)
 
 
+def test_a_grader_failure_is_one_line_and_its_output_a_file(tmp_path, monkeypatch, capsys):
+    """The grader process fails (here: a check id this kit does not have): the cell gets no
+    points and one line; the grader's traceback goes to a file beside the notebook."""
+    from autograder import notebook
+    monkeypatch.chdir(tmp_path)
+    assert grade({"no.such.check": 1}, sources={}) is None
+    out, err = capsys.readouterr()
+    assert err.startswith("Not graded: the grader stopped with exit code ") and len(err.strip().splitlines()) == 1
+    assert f"(its output: {notebook.GRADER_LOG})" in err and "Traceback" not in out + err
+    assert "no.such.check" in (tmp_path / notebook.GRADER_LOG).read_text()
+
+
 def test_closure_adds_dependencies_and_sibling_checks():
     closure = {check.id for check in check_closure(["convergence.breast_cancer.single_layer"])}
     assert "single_layer.backprop.values" in closure          # a dependency's hidden check can block
