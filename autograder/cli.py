@@ -72,6 +72,10 @@ def _limit_options(parser):
     parser.add_argument("--timeout", type=float, default=60.0, help="wall-clock seconds per exercise")
     parser.add_argument("--memory", type=float, default=4.0, help="GiB of memory per exercise")
     parser.add_argument("--disk", type=float, default=1.0, help="GiB a submission may write per exercise")
+    parser.add_argument("--isolation", choices=("auto", "bwrap", "kernel", "none"), default="auto",
+                        help="how each submission's children are confined: bubblewrap namespaces, kernel guards "
+                             "(Landlock and seccomp) where namespaces are not available, or none (not for "
+                             "credit); auto picks the strongest available and refuses to grade without one")
 
 
 def _force_option(parser, meaning):
@@ -129,16 +133,18 @@ def _add_grade(sub, common):
 
 def _run_grade(args):
     from .engine import grade
+    from .isolation import IsolationUnavailable
     from .loader import NoSubmission, RefusedSubmission, submission_path
     from .report import format_table, write_results
     only = _assignment_only(args) if args.assignment else args.only
-    with _failing_on(NoSubmission, RefusedSubmission):
+    with _failing_on(NoSubmission, RefusedSubmission, IsolationUnavailable):
         path = submission_path(args.path or course_folder.exercises_dir(),
                                log=lambda line: print(line, file=sys.stderr))
         # nothing extra is protected for --json: the grader writes it after grading, atomically,
         # and children write only in their sandbox (protecting its folder once hid .venv)
         started = time.monotonic()
-        report = grade(path, only=only, include_hidden=not args.public, limits=_limits(args))
+        report = grade(path, only=only, include_hidden=not args.public, limits=_limits(args),
+                       isolation=args.isolation)
         execution_time = time.monotonic() - started
     if not report.results:
         return _error(f"no check matches --only {args.only!r}" if args.only
@@ -177,7 +183,10 @@ def _add_grade_batch(sub, common):
 
 def _run_grade_batch(args):
     from .batch import grade_batch
-    grade_batch(args.submissions, args.out, jobs=args.jobs, force=args.force, limits=_limits(args), only=args.only)
+    from .isolation import IsolationUnavailable
+    with _failing_on(IsolationUnavailable):
+        grade_batch(args.submissions, args.out, jobs=args.jobs, force=args.force, limits=_limits(args), only=args.only,
+                    isolation=args.isolation)
     return 0
 
 

@@ -86,6 +86,8 @@ def format_table(report, reveal_hidden=True, width=100):
     skipped = sum(r.check.points for r in report.results if r.verdict.status == "skipped")
     if skipped:
         lines.append(f"({_num(skipped)} points skipped: see the SKIP lines for what to install)")
+    if report.isolation:
+        lines.append(f"Isolation: {report.isolation}")
     return "\n".join(lines)
 
 
@@ -141,7 +143,8 @@ def gradescope_results(report, reveal_hidden=False, execution_time=None):
                     f"{later_max:g} point{'s' if later_max != 1 else ''} (hidden checks, and checks that run on "
                     "the exercises those test).")
     results = {"score": report.score, "tests": tests, "output_format": "text", "output": summary,
-               "visibility": "visible", "stdout_visibility": "hidden"}
+               "visibility": "visible", "stdout_visibility": "hidden",
+               "extra_data": {"isolation": report.isolation}}
     if execution_time is not None:
         results["execution_time"] = round(float(execution_time), 2)
     return results

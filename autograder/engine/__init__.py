@@ -27,7 +27,7 @@ __all__ = ["grade", "grade_exercise", "blocked_verdict", "dependency_closure", "
            "MAX_ERROR_BYTES", "LinkedSubmission", "RefusedSubmission", "_disk_usage", "_grading_root", "_remove_tree", "_plain_error", "_text"]
 
 
-def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=None, protected=(),
+def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=None, isolation="auto",
           checks=ALL_CHECKS):
     """Grade the submission at ``path`` (a folder like exercises/, or one module): a Report.
 
@@ -36,7 +36,10 @@ def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=No
     the exercises they depend on are graded too (:func:`dependency_closure`) without being
     reported. ``checks`` are the checks a full grade runs (hidden ones only with
     ``include_hidden``). ``isolated`` runs the probes in sandboxed children (``jobs`` at once,
-    each under ``limits``, never reading ``protected``) rather than in this process.
+    each under ``limits`` and ``isolation``: a name of :data:`autograder.isolation.LEVELS` or an
+    :class:`autograder.isolation.Isolation`; an unavailable one raises
+    :class:`autograder.isolation.IsolationUnavailable` before anything runs) rather than in
+    this process. The report says which isolation graded it (``Report.isolation``).
 
     A symbolic link in the submission (the path or a folder on it, a module, its exercises/)
     raises :class:`autograder.loader.LinkedSubmission` before anything is resolved or imported:
@@ -46,8 +49,13 @@ def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=No
     candidates = select_checks(path, None, include_hidden, checks)
     selected = select_checks(path, only, include_hidden, checks) if only else candidates
     graded = dependency_closure(selected, candidates)
-    runner = IsolatedRunner(path, limits, protected) if isolated else InProcessRunner(path)
-    report = Report()
+    if isolated:
+        from ..isolation import Isolation, choose
+        isolation = isolation if isinstance(isolation, Isolation) else choose(isolation)
+        runner = IsolatedRunner(path, limits, isolation)
+    else:
+        runner = InProcessRunner(path)
+    report = Report(isolation=isolation.describe() if isolated else "none (in-process)")
     try:
         verdicts = schedule(graded, lambda exercise, failing: grade_exercise(
             runner, [c for c in graded if c.exercise == exercise], failing), max(1, jobs if isolated else 1))
