@@ -8,6 +8,7 @@ returning the exit code; the modules keep the work, this module only parses and 
 import argparse
 import contextlib
 import sys
+import time
 
 from . import __version__, course_folder
 
@@ -24,7 +25,8 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (_add_grade, _add_grade_batch, _add_make_exercises, _add_student_repo, _add_gradescope,
                 _add_gradescope_collect, _add_gradescope_fail, _add_nbgrader_course, _add_nbgrader_extract,
-                _add_notebook_grade, _add_keras_golden, _add_fetch_data, _add_train):
+                _add_nbgrader_exchange, _add_nbgrader_hand_in, _add_notebook_grade, _add_keras_golden,
+                _add_fetch_data, _add_train):
         add(sub, common)
     return parser
 
@@ -32,6 +34,7 @@ def build_parser():
 #: subcommands of the instructor's kit only (the student repository lacks their modules)
 INSTRUCTOR_COMMANDS = {"grade-batch": "batch", "make-exercises": "stubs", "nbgrader-course": "nbgrader_course",
                        "nbgrader-extract": "nbgrader_course", "notebook-grade": "notebook",
+                       "nbgrader-exchange": "nbgrader_exchange", "nbgrader-hand-in": "nbgrader_exchange",
                        "student-repo": "distribute", "gradescope": "distribute",
                        "gradescope-collect": "gradescope", "gradescope-fail": "gradescope"}
 
@@ -121,6 +124,8 @@ def _add_grade(sub, common):
     grade.add_argument("path", nargs="?", default=None)
     grade.add_argument("--json", metavar="RESULTS", help="write Gradescope's results.json here")
     grade.add_argument("--only", metavar="EXERCISE", help="grade one exercise or module (e.g. DualLayer.backprop)")
+    grade.add_argument("--assignment", metavar="NAME", help="only the checks of one nbgrader assignment "
+                       "(e.g. ch1_single_layer): that notebook's table and total")
     grade.add_argument("--min-score", type=float, metavar="S", help="exit with code 1 below this score")
     grade.add_argument("--public", action="store_true", help="public checks only (what students run)")
     _limit_options(grade)
@@ -131,22 +136,38 @@ def _run_grade(args):
     from .isolation import IsolationUnavailable
     from .loader import NoSubmission, RefusedSubmission, submission_path
     from .report import format_table, write_results
+    only = _assignment_only(args) if args.assignment else args.only
     with _failing_on(NoSubmission, RefusedSubmission, IsolationUnavailable):
         path = submission_path(args.path or course_folder.exercises_dir(),
                                log=lambda line: print(line, file=sys.stderr))
         # nothing extra is protected for --json: the grader writes it after grading, atomically,
         # and children write only in their sandbox (protecting its folder once hid .venv)
-        report = grade(path, only=args.only, include_hidden=not args.public, limits=_limits(args),
+        started = time.monotonic()
+        report = grade(path, only=only, include_hidden=not args.public, limits=_limits(args),
                        isolation=args.isolation)
+        execution_time = time.monotonic() - started
     if not report.results:
-        return _error(f"no check matches --only {args.only!r}")
+        return _error(f"no check matches --only {args.only!r}" if args.only
+                      else f"no check of {args.assignment} applies to {path}")
     print(format_table(report))
     if args.json:
-        write_results(report, args.json)
+        write_results(report, args.json, execution_time=execution_time)
     if args.min_score is not None and report.score < args.min_score:
         print(f"score {report.score:g} is below the required {args.min_score:g}", file=sys.stderr)
         return 1
     return 0
+
+
+def _assignment_only(args):
+    """The check ids of ``--assignment NAME`` (the instructor's kit only)."""
+    import importlib.util
+    if args.only:
+        raise CommandFailed("--only and --assignment cannot be combined")
+    if importlib.util.find_spec(f"{__package__}.nbgrader_course") is None:
+        raise CommandFailed("--assignment needs the instructor's kit (the nbgrader course)")
+    from .nbgrader_course import assignment_checks
+    with _failing_on(ValueError):
+        return assignment_checks(args.assignment)
 
 
 def _add_grade_batch(sub, common):
@@ -241,14 +262,48 @@ def _add_nbgrader_course(sub, common):
                       "write an nbgrader course (one notebook per chapter) to DIR")
     course.add_argument("directory", metavar="DIR")
     course.add_argument("--course-id", default="nnkit", help="nbgrader's course id (default: nnkit)")
+    course.add_argument("--exchange", metavar="DIR", help="nbgrader's exchange folder (default: "
+                        "/srv/nbgrader/exchange; the same as for nbgrader-exchange)")
     _force_option(course, "overwrite files that exist and differ")
 
 
 def _run_nbgrader_course(args):
     from .nbgrader_course import write_course
     with _failing_on(FileExistsError):
-        written = write_course(args.directory, course_id=args.course_id, force=args.force)
+        written = write_course(args.directory, course_id=args.course_id, force=args.force, exchange=args.exchange)
     _print_written(written, f"{args.directory} is up to date")
+    return 0
+
+
+def _add_nbgrader_exchange(sub, common):
+    exchange = _command(sub, common, "nbgrader-exchange", _run_nbgrader_exchange,
+                        "create nbgrader's exchange folder (mode 1777) and the students' nbgrader_config.py")
+    exchange.add_argument("--root", metavar="DIR", help="the exchange folder (default: /srv/nbgrader/exchange)")
+    exchange.add_argument("--config-dir", metavar="DIR", help="where to write the students' nbgrader_config.py "
+                          "(default: /etc/jupyter, read by every user's Jupyter)")
+    exchange.add_argument("--course-id", default="nnkit", help="nbgrader's course id (default: nnkit)")
+
+
+def _run_nbgrader_exchange(args):
+    from .nbgrader_exchange import EXCHANGE, GLOBAL_CONFIG_DIR, make_exchange
+    with _failing_on(OSError):
+        root, config = make_exchange(args.root or EXCHANGE, args.config_dir or GLOBAL_CONFIG_DIR, args.course_id)
+    print(f"exchange: {root} (mode 1777)\nwrote {config} (the students' nbgrader configuration)")
+    return 0
+
+
+def _add_nbgrader_hand_in(sub, common):
+    hand_in = _command(sub, common, "nbgrader-hand-in", _run_nbgrader_hand_in,
+                       "(in the course folder) place a notebook received without the exchange as STUDENT's "
+                       "submission, as nbgrader submit would", "notebook:NOTEBOOK", "student:STUDENT")
+    hand_in.add_argument("--assignment", help="the assignment (default: the notebook's file name)")
+
+
+def _run_nbgrader_hand_in(args):
+    from .nbgrader_exchange import hand_in
+    with _failing_on(ValueError, OSError):
+        folder = hand_in(args.notebook, args.student, assignment=args.assignment)
+    print(f"wrote {folder}")
     return 0
 
 
@@ -260,8 +315,13 @@ def _add_nbgrader_extract(sub, common):
 
 def _run_nbgrader_extract(args):
     from .nbgrader_course import extract_submission
+    from .nbgrader_exchange import assignment_of
     folder = extract_submission(args.notebook, args.folder)
-    print(f"wrote the modules of {args.notebook} to {folder}; grade them with: nnkit grade {folder}")
+    try:
+        only = f" --assignment {assignment_of(args.notebook)}"
+    except ValueError:
+        only = ""
+    print(f"wrote the modules of {args.notebook} to {folder}; grade them with: nnkit grade {folder}{only}")
     return 0
 
 

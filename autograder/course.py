@@ -101,14 +101,14 @@ CHAPTERS = (
             ("MinibatchNetwork.gen_batch",),
             "Instead of one step per pass over the data, many steps on small shuffled batches. The "
             "generator `gen_batch` yields the batches of one epoch; the network is the two-layer "
-            "network of assignment 2, whose code you carry over."),
+            "network of assignment 2, given with its solution."),
     Chapter("ch4_multiclass", "Multi-class classification: softmax and cross-entropy",
             ("MultiClassNetwork.softmax", "MultiClassNetwork.init_weights", "MultiClassNetwork.forpass",
              "MultiClassNetwork.backprop", "MultiClassNetwork.training"),
             "k output units turned into class probabilities by the softmax, trained with the "
             "cross-entropy loss on Fashion-MNIST (10 classes of clothing). The error at the output "
             "is again a − y; `gen_batch` (assignment 3) and `penalty_grad` (assignment 2) are "
-            "carried over."),
+            "given with their solutions."),
     Chapter("ch5_optimizers_regularization", "Optimisers and regularisation",
             ("Momentum.update", "RMSProp.update", "Adam.update", "dropout", "EarlyStopping",
              "numerical_diff", "numerical_gradient"),

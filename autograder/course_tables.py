@@ -29,10 +29,11 @@ def exercise_table(public_only=False):
 
 
 def chapter_table():
-    """| assignment | chapter | exercises | carried over |: the nbgrader assignments in order, each
-    with the exercises it teaches and the solutions of other chapters its checks run."""
+    """| assignment | chapter | exercises | given, graded earlier |: the nbgrader assignments in
+    order, each with the exercises it teaches and the earlier exercises its checks run (given in
+    its notebook as their reference solutions)."""
     from .nbgrader_course import needed_exercises  # the instructor's kit only
-    lines = ["| assignment | chapter | exercises | carried over |", "| --- | --- | --- | --- |"]
+    lines = ["| assignment | chapter | exercises | given, graded earlier |", "| --- | --- | --- | --- |"]
     for index, chapter in enumerate(CHAPTERS):
         carried = [e for e in EXERCISES if e in needed_exercises(index) and e not in chapter.exercises]
         lines.append(f"| `{chapter.name}` | {chapter.title} | {_names(chapter.exercises)} | {_names(carried) or '–'} |")

@@ -39,6 +39,7 @@ INSTRUCTOR_FILES = (
     "distribute.py", "gradescope.py", "templates",  # this generator, Gradescope's side
     "stubs.py", "markers.py",  # generates exercises/ from reference/
     "nbgrader_course.py", "notebook.py",  # the nbgrader course (another way to run the kit)
+    "nbgrader_plugins.py", "nbgrader_exchange.py",  # its nbgrader config's additions, its exchange
     "batch.py",              # grading a class
 )
 #: what the student copy may never contain (file names, anywhere)

@@ -9,8 +9,11 @@ One assignment per course chapter, one notebook per assignment (``source/<a>/<a>
   the given code between them in plain cells, every cell starting with ``%%module NAME part K of
   N`` (the kernel joins the parts, :func:`autograder.notebook.join_parts`). Solution regions
   (``### BEGIN SOLUTION`` … ``### END SOLUTION``, kept from the reference) are the chapter's
-  exercises and, where a check of this chapter needs them, exercises of another chapter that
-  the student carries over; every other exercise is the plain stub ``raise NotImplementedError``;
+  exercises. An exercise of an earlier chapter that a check of this chapter runs is *given*: its
+  reference solution as plain code (:func:`carried_exercises`) in a locked cell of its own (after
+  a markdown cell saying so), so an exercise is graded once, in its own chapter, and a mistake
+  there never costs points again; every other exercise is the plain stub
+  ``raise NotImplementedError``;
 * per exercise (per chapter, for the training exercises whose checks span several chapters) an
   autograded, locked test cell worth the CLI's points of its checks. It calls
   :func:`autograder.notebook.grade`, which grades the *text* of the module cells in a fresh,
@@ -168,6 +171,15 @@ def chapter_modules(chapter_index):
     return tuple(m for m in MODULES if any(module_of(e) == m for e in needed))
 
 
+def assignment_checks(name):
+    """The ids of the checks the notebook of assignment ``name`` grades (``nnkit grade
+    --assignment NAME``); ValueError for an unknown assignment."""
+    names = [chapter.name for chapter in CHAPTERS]
+    if name not in names:
+        raise ValueError(f"no assignment {name!r}; the assignments are {', '.join(names)}")
+    return frozenset(check.id for group in graded_cells(names.index(name)) for check in group.checks)
+
+
 def course_plan():
     """{assignment: [GradedCell, ...]} for every chapter."""
     return {chapter.name: graded_cells(index) for index, chapter in enumerate(CHAPTERS)}
@@ -175,13 +187,17 @@ def course_plan():
 
 # --------------------------------------------------------------------------- module cells
 
-def _render(lines, regions, needed, first, last):
+def _render(lines, regions, needed, first, last, given=()):
     """Lines ``first``..``last`` (1-based) of a reference module, keeping the solution regions of
-    the needed exercises and turning every other one into ``raise NotImplementedError``."""
+    the needed exercises and turning every other one into ``raise NotImplementedError``. The
+    regions of the ``given`` exercises (carried over from an earlier assignment) keep the
+    reference's code as plain code, without the solution markers: it is released as given code."""
+    given_markers = {line for region in regions.values() if region.exercise in given
+                     for line in (region.start, region.end)}
     out, skip_until = [], 0
     for number in range(first, last + 1):
         line = lines[number - 1]
-        if number <= skip_until:
+        if number <= skip_until or number in given_markers:
             continue
         region = regions.get(number)
         if region is not None and region.exercise not in needed:
@@ -193,24 +209,27 @@ def _render(lines, regions, needed, first, last):
     return "".join(out)
 
 
-def module_cell_source(module, needed, reference_dir=None):
+def module_cell_source(module, needed, reference_dir=None, given=()):
     """``%%module NAME`` and the whole reference module in one text, keeping the solution regions
-    of the needed exercises and turning every other one into ``raise NotImplementedError``."""
+    of the needed exercises (the ``given`` ones as plain code, :func:`_render`) and turning every
+    other one into ``raise NotImplementedError``."""
     source = (Path(reference_dir or course_folder.reference_dir()) / f"{module}.py").read_text(encoding="utf-8")
     lines = source.splitlines(keepends=True)
     regions = {region.start: region for region in reference_regions(module, reference_dir)}
-    return f"%%module {module}\n" + _render(lines, regions, needed, 1, len(lines)).rstrip("\n")
+    return f"%%module {module}\n" + _render(lines, regions, needed, 1, len(lines), given).rstrip("\n")
 
 
 @dataclass(frozen=True)
 class Part:
-    """One cell's share of a module: an exercise function (``region`` set) or given code."""
+    """One cell's share of a module: an exercise function (``region`` set; ``given`` when it is an
+    earlier assignment's exercise, released as its reference solution) or given code."""
     module: str
     number: int        # K of ``part K of N``
     count: int         # N
     code: str          # the lines of the module, without the magic line
     region: Region = None
     defines: tuple = ()  # classes and functions (dotted) whose definition starts in the part
+    given: bool = False
 
     @property
     def source(self):
@@ -219,12 +238,11 @@ class Part:
         return f"{magic}\n{self.code}"
 
 
-
-def module_parts(module, needed, reference_dir=None):
+def module_parts(module, needed, reference_dir=None, given=()):
     """The module as a list of :class:`Part`: each function holding a solution region of a needed
-    exercise on its own, the given code between them as parts of their own (blank lines at
-    their edges dropped; :func:`autograder.notebook.join_parts` puts them back). Joined, the
-    parts' code is :func:`module_cell_source`'s text."""
+    exercise on its own (a ``given`` one as plain code), the given code between them as parts of
+    their own (blank lines at their edges dropped; :func:`autograder.notebook.join_parts` puts
+    them back). Joined, the parts' code is :func:`module_cell_source`'s text."""
     source = (Path(reference_dir or course_folder.reference_dir()) / f"{module}.py").read_text(encoding="utf-8")
     lines = source.splitlines(keepends=True)
     all_regions = reference_regions(module, reference_dir)
@@ -243,15 +261,23 @@ def module_parts(module, needed, reference_dir=None):
         position = last + 1
     pieces.append((position, len(lines), None))
     classes = {node.name: node.lineno for node in ast.walk(ast.parse(source)) if isinstance(node, ast.ClassDef)}
+    starts = sorted([(line, name) for name, line in classes.items()]
+                    + [(node.lineno, name) for name, node in functions.items()])
     codes = []
     for first, last, region in pieces:
-        code = re.sub(r"\A(?:[ \t]*\n)+", "", _render(lines, regions, needed, first, last)).rstrip()
-        starts = sorted([(line, name) for name, line in classes.items()]
-                        + [(node.lineno, name) for name, node in functions.items()])
+        code = re.sub(r"\A(?:[ \t]*\n)+", "", _render(lines, regions, needed, first, last, given)).rstrip()
         if code:
             codes.append((code, region, tuple(name for line, name in starts if first <= line <= last)))
-    return [Part(module, number, len(codes), code, region, defines)
+    return [Part(module, number, len(codes), code, region, defines,
+                 given=region is not None and region.exercise in given)
             for number, (code, region, defines) in enumerate(codes, start=1)]
+
+
+def carried_exercises(chapter_index):
+    """Exercises of earlier chapters that this chapter's checks run: given in its notebook as the
+    reference solution (graded once, in their own chapter; a mistake there costs nothing here)."""
+    homes = home_chapters()
+    return {exercise for exercise in needed_exercises(chapter_index) if homes[exercise] != chapter_index}
 
 
 # --------------------------------------------------------------------------- notebooks
@@ -278,6 +304,10 @@ def _code(grade_id, text, **kind):
     cell = new_code_cell(text, metadata=_nbgrader(grade_id, **kind))
     cell.id = grade_id.replace("_", "-")
     return cell
+
+
+def _meta_of(cell):
+    return cell.metadata.get("nbgrader", {})
 
 
 def _paragraphs(doc):
@@ -390,9 +420,10 @@ def _given_text(part, stubbed):
 def _exercise_text(region, homes, chapter_index):
     title = f"### `{region.function}`"
     if homes[region.exercise] != chapter_index:
-        return (f"{title} (carried over from assignment {homes[region.exercise] + 1})\n\n"
-                f"{_paragraphs(region.doc)[0]}\n\nPaste your solution of assignment {homes[region.exercise] + 1} "
-                "here (it is graded there; the checks of this assignment use it).")
+        return (f"{title} (given: the solution of assignment {homes[region.exercise] + 1})\n\n"
+                f"{_paragraphs(region.doc)[0]}\n\nThis cell is given and read-only: it is graded in assignment "
+                f"{homes[region.exercise] + 1}, and the checks of this assignment run it, so a mistake made there "
+                "costs nothing here.")
     summary, rest = _paragraphs(region.doc)
     text = f"{title}\n\n{summary}"
     if region.exercise in EXPLANATIONS:
@@ -496,17 +527,22 @@ before you submit. This assignment is worth {total} points{f', {hidden} of them 
         if own:
             text += ["To write in this module: " + ", ".join(f"`{r.function}`" for r in own) + "."]
         if carried:
-            text += ["Carried over from an earlier assignment: "
+            text += ["Given (read-only cells): the solution of an earlier assignment, where it is graded (the "
+                     "checks of this assignment run it, so a mistake made there costs nothing here): "
                      + ", ".join(f"`{r.function}` (assignment {homes[r.exercise] + 1})" for r in carried) + "."]
         if others:
             text += ["Not part of this assignment (they stay `raise NotImplementedError`): "
                      + ", ".join(f"`{r.function}`" for r in others) + "."]
         cells.append(_markdown(f"about_{module}", "\n".join(text)))
-        for part in module_parts(module, needed):
+        # an exercise of this chapter is a solution cell; one of an earlier chapter is given as its
+        # reference solution in a locked cell (nbgrader restores it at autograde: given code stays
+        # given); the code between them is given in plain cells
+        for part in module_parts(module, needed, given=carried_exercises(chapter_index)):
             if part.region is not None:
                 cells.append(_markdown(f"about_{module}_{_slug(part.region.function)}",
                                        _exercise_text(part.region, homes, chapter_index)))
-                cells.append(_code(f"module_{module}_{_slug(part.region.function)}", part.source, solution=True))
+                cells.append(_code(f"module_{module}_{_slug(part.region.function)}", part.source,
+                                   **({"locked": True} if part.given else {"solution": True})))
                 continue
             explanation = _given_text(part, {r.function for r in others})
             if explanation:
@@ -526,6 +562,10 @@ before you submit. This assignment is worth {total} points{f', {hidden} of them 
                 title = (f"### {group.exercise} ({group.points} points{others})\n\n"
                          "These checks run the given code (training loops, comparisons) on your code.")
             cells.append(_markdown(f"about_{group.grade_id}", f"{title}\n\n{_checks_text(group)}"))
+            previous = [_meta_of(cell) for cell in cells if _meta_of(cell)][-1]
+            if not (previous.get("solution") or previous.get("grade")):
+                # nbgrader puts a deleted test cell back after the solution or test cell before it
+                raise ValueError(f"{chapter.name}: the tests of {group.exercise} follow a locked cell")
             cells.append(_code(group.grade_id, graded_cell_source(group), grade=True, locked=True,
                                points=group.points))
     missing = [g.exercise for g in groups if g.exercise not in placed]
@@ -542,21 +582,24 @@ before you submit. This assignment is worth {total} points{f', {hidden} of them 
     return notebook
 
 
-def course_files(course_id=COURSE_ID):
-    """{relative path: text} of the whole course directory."""
+def course_files(course_id=COURSE_ID, exchange=None):
+    """{relative path: text} of the whole course directory (``exchange``: nbgrader's exchange
+    folder, default :data:`autograder.nbgrader_exchange.EXCHANGE`)."""
     import nbformat
+    from .nbgrader_exchange import EXCHANGE
     from .templates import render
-    files = {"nbgrader_config.py": render("nbgrader_config.py.j2", course_id=course_id)}
+    exchange = str(Path(exchange).absolute()) if exchange else EXCHANGE
+    files = {"nbgrader_config.py": render("nbgrader_config.py.j2", course_id=course_id, exchange=exchange)}
     for index, chapter in enumerate(CHAPTERS):
         files[f"source/{chapter.name}/{chapter.name}.ipynb"] = nbformat.writes(build_notebook(index)) + "\n"
     return files
 
 
-def write_course(directory, course_id=COURSE_ID, force=False):
+def write_course(directory, course_id=COURSE_ID, force=False, exchange=None):
     """Write the course directory; refuses to change existing files unless ``force``.
     Returns the paths written (files already up to date are left alone)."""
     directory = Path(directory)
-    files = course_files(course_id)
+    files = course_files(course_id, exchange)
     changed = {path: text for path, text in files.items()
                if not (directory / path).exists() or (directory / path).read_text(encoding="utf-8") != text}
     clash = [path for path in changed if (directory / path).exists()]

@@ -95,16 +95,36 @@ def _num(value):
     return f"{value:g}"
 
 
-def gradescope_results(report, reveal_hidden=False):
-    """Gradescope's results.json: score, and one test per check (hidden ones visible after
-    publishing, with their details withheld from the student until then)."""
-    tests = []
+def after_publication(check, checks=None):
+    """True when Gradescope shows ``check`` only once grades are published: a hidden check, or a
+    public check whose verdict a hidden check can decide (an exercise it depends on has hidden
+    checks, and a failing dependency blocks it), so that nothing visible before publication tells
+    a hidden check's result."""
+    if check.hidden:
+        return True
+    if checks is None:
+        from .checks import ALL_CHECKS as checks
+    with_hidden = {other.exercise for other in checks if other.hidden}
+    return any(dependency in with_hidden for dependency in check.depends_on)
+
+
+def gradescope_results(report, reveal_hidden=False, execution_time=None):
+    """Gradescope's results.json: score, and one test per check. A check whose result could
+    tell a hidden check's (:func:`after_publication`) has ``visibility`` ``after_published``; the
+    top-level ``output`` (shown at once) counts the visible checks only. ``execution_time``: the
+    grading's wall-clock seconds, when measured."""
+    tests, shown, shown_max, later, later_max = [], 0.0, 0.0, 0, 0.0
     for result in report.results:
         check, verdict = result.check, result.verdict
         output = message_of(result, reveal_hidden=True)
         captured = report.outputs.get(check.exercise)
         if captured and verdict.status in ("error", "failed"):
             output += "\n\nOutput of your code:\n" + plain_text(captured, limit=2 * MAX_TEXT + 100)
+        hidden_until_published = after_publication(check)
+        if hidden_until_published:
+            later, later_max = later + 1, later_max + check.points
+        else:
+            shown, shown_max = shown + result.score, shown_max + check.points
         tests.append({
             "name": f"{check.exercise}: {check.id.split('.')[-1]}",
             "name_format": "text",
@@ -114,18 +134,25 @@ def gradescope_results(report, reveal_hidden=False):
             "status": "passed" if verdict.fraction >= 1 else "failed",
             "output": output,
             "output_format": "text",
-            "visibility": "after_published" if check.hidden else "visible",
+            "visibility": "after_published" if hidden_until_published else "visible",
             "tags": [check.exercise, verdict.status],
         })
-    return {"score": report.score, "tests": tests, "output_format": "text",
-            "output": f"{report.score:g}/{report.max_score:g} points",
-            "visibility": "visible", "stdout_visibility": "hidden",
-            "extra_data": {"isolation": report.isolation}}
+    summary = f"Checks shown now: {shown:g}/{shown_max:g} points."
+    if later:
+        summary += (f" Shown when grades are published: {later} more check{'s' if later != 1 else ''} worth "
+                    f"{later_max:g} point{'s' if later_max != 1 else ''} (hidden checks, and checks that run on "
+                    "the exercises those test).")
+    results = {"score": report.score, "tests": tests, "output_format": "text", "output": summary,
+               "visibility": "visible", "stdout_visibility": "hidden",
+               "extra_data": {"isolation": report.isolation}}
+    if execution_time is not None:
+        results["execution_time"] = round(float(execution_time), 2)
+    return results
 
 
-def write_results(report, path):
+def write_results(report, path, execution_time=None):
     """Write the report's results.json (see :func:`gradescope_results`) to ``path``."""
-    write_results_json(path, gradescope_results(report))
+    write_results_json(path, gradescope_results(report, execution_time=execution_time))
 
 
 def write_results_json(path, payload):

@@ -43,8 +43,8 @@ def test_every_command_is_a_subcommand_of_one_parser():
     parser = build_parser()
     commands = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
     assert {"grade", "grade-batch", "make-exercises", "student-repo", "gradescope", "gradescope-collect",
-            "gradescope-fail", "nbgrader-course", "nbgrader-extract", "notebook-grade", "keras-golden",
-            "fetch-data", "train"} == set(commands.choices)
+            "gradescope-fail", "nbgrader-course", "nbgrader-extract", "nbgrader-exchange", "nbgrader-hand-in",
+            "notebook-grade", "keras-golden", "fetch-data", "train"} == set(commands.choices)
 
 
 def test_no_module_parses_its_own_command_line():

@@ -7,6 +7,7 @@ tests to one module.
 """
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -137,6 +138,55 @@ def test_wrong_submission_loses_the_points_of_its_mistake(autograder_zip, tmp_pa
     assert 0 < results["score"] < sum(t["max_score"] for t in results["tests"])
 
 
+def test_results_have_execution_time_and_a_visible_summary_of_visible_checks(autograder_zip, tmp_path):
+    root = gradescope_root(tmp_path, autograder_zip)
+    submit_modules(root, REFERENCE)
+    results, _ = run_autograder(root)
+    assert isinstance(results["execution_time"], (int, float)) and results["execution_time"] >= 0
+    assert results["visibility"] == "visible" and results["stdout_visibility"] == "hidden"
+    visible = [t for t in results["tests"] if t["visibility"] == "visible"]
+    later = [t for t in results["tests"] if t["visibility"] == "after_published"]
+    assert visible and later
+    shown = sum(t["max_score"] for t in visible)
+    assert results["output"].startswith(f"Checks shown now: {shown:g}/{shown:g} points.")
+    assert f"{len(later)} more check" in results["output"]
+    assert f"worth {sum(t['max_score'] for t in later):g} point" in results["output"]
+
+
+def _visible_part(results):
+    """What a student sees before grades are published: the top level and the visible tests."""
+    return (results["output"], results["visibility"],
+            [test for test in results["tests"] if test["visibility"] != "after_published"])
+
+
+def test_nothing_visible_before_publication_tells_a_hidden_result():
+    """The same submission with its hidden checks passed or failed (and the checks they can block
+    blocked): what Gradescope shows before publication is the same."""
+    from autograder.checks.base import Verdict
+    from autograder.engine import grade
+    from autograder.engine.results import CheckResult, Report
+    from autograder.report import after_publication, gradescope_results
+    only = frozenset(c.id for c in ALL_CHECKS if c.id.startswith("single_layer.")) | {
+        "convergence.breast_cancer.single_layer"}   # a public check that a hidden one can block
+    passed = grade(REFERENCE, only=only, isolated=False)
+    hidden = [r for r in passed.results if r.check.hidden]
+    blocked = [r for r in passed.results if not r.check.hidden and after_publication(r.check)]
+    assert hidden and blocked and all(r.verdict.fraction == 1 for r in passed.results)
+    failed = Report(outputs=dict(passed.outputs))
+    for result in passed.results:
+        verdict = result.verdict
+        if result in hidden:
+            verdict = Verdict(0.0, "w_grad differs from xᵀ·err/m", status="failed")
+        elif result in blocked:
+            verdict = Verdict(0.0, "not graded: needs SingleLayer.backprop, which does not pass yet", status="blocked")
+        failed.results.append(CheckResult(result.check, verdict))
+    assert failed.score < passed.score
+    assert _visible_part(gradescope_results(failed)) == _visible_part(gradescope_results(passed))
+    # after publication everything is there, hidden failures included
+    tests = {t["number"]: t for t in gradescope_results(failed)["tests"]}
+    assert "xᵀ·err/m" in tests["single_layer.backprop.values"]["output"]
+
+
 def test_a_submission_without_modules_gets_a_message(autograder_zip, tmp_path):
     root = gradescope_root(tmp_path, autograder_zip)
     (root / "submission" / "notes.txt").write_text("hello")
@@ -167,7 +217,46 @@ def test_setup_sh_builds_a_working_environment(autograder_zip, tmp_path):
                           timeout=900)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "Fashion-MNIST:" in done.stdout
+    # quiet: no packaging warnings (pip's root-user and version-check notices, deprecations)
+    # (but pip's notices about this machine's own pip.conf: index folders that do not exist here)
+    noise = [line for line in (done.stdout + done.stderr).splitlines()
+             if re.search(r"WARNING|DEPRECATION|notice", line, re.IGNORECASE) and "Location 'file:" not in line]
+    assert not noise, "\n".join(noise[:20])
     assert (root / "venv" / "bin" / "python").exists()
     submit_modules(root, REFERENCE)
     results, _ = run_autograder(root, python=None)
     assert results["score"] == sum(t["max_score"] for t in results["tests"]) > 0
+
+
+def _readme_gradescope_blocks():
+    text = (KIT / "README.md").read_text()
+    section = text[text.index("### Gradescope (uploads graded with the hidden checks)"):]
+    section = section[:section.index("\n## ")]
+    return re.findall(r"```bash\n(.*?)```", section, re.S)
+
+
+@pytest.mark.slow
+def test_readme_gradescope_commands_run_verbatim(tmp_path):
+    """README's Gradescope commands, verbatim and in order, from the kit's folder; only setup.sh is
+    left out (it installs TensorFlow from PyPI: test_setup_sh_builds_a_working_environment runs
+    it), and run_autograder uses this environment's Python (NNKIT_PYTHON) instead of its venv."""
+    if not shutil.which("unzip"):
+        pytest.skip("needs unzip")
+    lines = [line for block in _readme_gradescope_blocks() for line in block.splitlines() if line.strip()]
+    assert any("setup.sh" in line for line in lines) and any("run_autograder" in line for line in lines)
+    script = "\n".join(["set -euo pipefail", *[line for line in lines if "setup.sh" not in line]])
+    zip_file = KIT / "nnkit-autograder.zip"
+    assert not zip_file.exists()
+    shutil.rmtree("/tmp/gs", ignore_errors=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("NNKIT_GRADE_ARGS",)}
+    env.update(NNKIT_PYTHON=sys.executable, PYTHONPATH=str(KIT), TF_CPP_MIN_LOG_LEVEL="3")
+    try:
+        done = subprocess.run(["bash", "-c", script], cwd=KIT, env=env, capture_output=True, text=True, timeout=1800)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        results = json.loads(Path("/tmp/gs/results/results.json").read_text())
+    finally:
+        zip_file.unlink(missing_ok=True)
+        shutil.rmtree("/tmp/gs", ignore_errors=True)
+    runnable = [check for check in ALL_CHECKS if not missing_requirements(check)]
+    assert results["score"] == pytest.approx(sum(check.points for check in runnable))
+    assert results["output"].startswith("Checks shown now:") and "execution_time" in results

@@ -33,7 +33,7 @@ nbformat = pytest.importorskip("nbformat")
 from autograder import nbgrader_course as course  # noqa: E402
 from autograder.checks import ALL_CHECKS  # noqa: E402
 from autograder.course import MODULES  # noqa: E402
-from autograder.notebook import NoPoints, check_closure, grade, grade_folder, parse_module_line  # noqa: E402
+from autograder.notebook import check_closure, grade, grade_folder, parse_module_line  # noqa: E402
 from autograder.stubs import BEGIN, END, solution_regions  # noqa: E402
 
 KIT = Path(__file__).resolve().parent.parent
@@ -43,6 +43,7 @@ CHECKS = {check.id: check for check in ALL_CHECKS}
 NAMES = [chapter.name for chapter in course.CHAPTERS]
 ROUND_TRIP = "ch1_single_layer"       # autograded with five submissions
 BUG_CHAPTER = "ch5_optimizers_regularization"
+CARRIED_CHAPTER = "ch3_minibatches"   # runs exercises of assignment 2
 
 
 def _cli_course(directory, *extra):
@@ -162,10 +163,19 @@ def test_every_check_is_graded_once_with_the_cli_points(generated):
     assert sum(per_exercise.values()) == pytest.approx(sum(check.points for check in ALL_CHECKS))
 
 
+def _given(reference, module, exercises):
+    """The reference module's text with the solution markers of ``exercises`` removed (their
+    code given as plain code)."""
+    drop = {number for region in course.reference_regions(module) if region.exercise in exercises
+            for number in (region.start, region.end)}
+    return "\n".join(line for number, line in enumerate(reference.splitlines(), start=1) if number not in drop)
+
+
 def test_module_cells_are_the_reference_modules(generated):
     """One source of truth: outside the solution regions each module cell is the reference module;
-    its solution regions are the reference's, exactly for the exercises the chapter's checks run
-    (its own, and the ones it carries over); every other region is a one-line stub."""
+    its solution regions are the reference's, exactly for the chapter's own exercises that its
+    checks run; the earlier chapters' exercises its checks run are given (the reference's code,
+    no solution markers: graded once, in their own chapter); every other region is a one-line stub."""
     homes = course.home_chapters()
     taught = set()
     for index, name in enumerate(NAMES):
@@ -173,38 +183,50 @@ def test_module_cells_are_the_reference_modules(generated):
         listed = {check_id for cell in _test_cells(notebook) for check_id in _listed_checks(cell.source)}
         runs = {CHECKS[c].exercise for c in listed if CHECKS[c].exercise in homes}
         runs |= {dep for c in listed for dep in CHECKS[c].depends_on}
+        given = {exercise for exercise in runs if homes[exercise] < index}
+        assert given == course.carried_exercises(index), name
+        assert all(homes[exercise] == index for exercise in runs - given), name
         taught |= {CHECKS[c].exercise for c in listed}
         sources = course.notebook_sources(notebook)
         assert sources, name
         module_cells = [cell for cell in notebook.cells if cell.source.startswith("%%module")]
-        # each module over its cells, parts 1..N in order: one exercise function per solution
-        # cell, the given code between them in plain cells (nbgrader leaves those alone)
-        numbers = {}
+        # each module over its cells, parts 1..N in order: one exercise function per cell, a solution
+        # cell for an exercise of this chapter, a locked cell for a given one (an earlier chapter's,
+        # its reference code without solution markers); the code between them in plain cells
+        # (nbgrader leaves those alone)
+        numbers, exercise_cells = {}, 0
         for cell in module_cells:
             module, number, count = parse_module_line(cell.source.partition("\n")[0])
             numbers.setdefault(module, []).append((number, count))
             code = cell.source.partition("\n")[2]
             if _regions(code):
                 assert _meta(cell)["solution"] and not _meta(cell)["locked"]
-                assert len(_regions(code)) == 1 and code.lstrip().startswith("def "), cell.source
-                indent = code[: len(code) - len(code.lstrip())]
-                assert len(re.findall(rf"^{indent}def ", code, flags=re.MULTILINE)) == 1, cell.source
+            elif _meta(cell):
+                assert _meta(cell)["locked"] and not _meta(cell)["solution"] and not _meta(cell)["grade"]
             else:
-                assert not _meta(cell), cell.source
+                continue
+            exercise_cells += 1
+            assert len(_regions(code)) <= 1 and code.lstrip().startswith("def "), cell.source
+            indent = code[: len(code) - len(code.lstrip())]
+            assert len(re.findall(rf"^{indent}def ", code, flags=re.MULTILINE)) == 1, cell.source
         assert set(numbers) == set(sources)
         for module, seen in numbers.items():
             assert seen == [(k, len(seen)) for k in range(1, len(seen) + 1)], f"{name}: {module}"
-        assert len([c for c in module_cells if _meta(c)]) == sum(len(_regions(t)) for t in sources.values())
+        functions = {(module, region.function) for module in sources for region in course.reference_regions(module)
+                     if region.exercise in runs}
+        assert exercise_cells == len(functions), name
         for module, text in sources.items():
             reference = (REFERENCE / f"{module}.py").read_text()
-            assert _skeleton(text) == _skeleton(reference), f"{name}: {module} differs from reference/{module}.py"
+            assert _skeleton(text) == _skeleton(_given(reference, module, given)), \
+                f"{name}: {module} differs from reference/{module}.py"
             kept = _regions(text)
             expected = [code for region, code in zip(course.reference_regions(module), _regions(reference))
-                        if region.exercise in runs]
+                        if region.exercise in runs - given]
             assert kept == expected, f"{name}: solution regions of {module}"
         # every region the checks run is there
         have = {region.exercise for module in sources for region in course.reference_regions(module)}
         assert runs <= have
+    assert course.carried_exercises(NAMES.index("ch3_minibatches"))   # the policy is exercised
     # every exercise with code is taught (graded) in one chapter
     with_code = {region.exercise for module in MODULES for region in course.reference_regions(module)}
     assert with_code <= taught
@@ -225,7 +247,9 @@ def test_notebooks_read_as_course_material(generated):
         notebook = _notebook(generated, name)
         cells = notebook.cells
         for position, cell in enumerate(cells):
-            if cell.cell_type == "code" and _meta(cell).get("solution"):
+            exercise_cell = _meta(cell).get("solution") or (_meta(cell).get("locked") and parse_module_line(
+                cell.source.partition("\n")[0]))
+            if cell.cell_type == "code" and exercise_cell:
                 code = cell.source.partition("\n")[2]
                 function = re.search(r"def (\w+)", code).group(1)
                 before = cells[position - 1]
@@ -238,6 +262,9 @@ def test_notebooks_read_as_course_material(generated):
                               if _meta(cell)["grade_id"] == f"module_{module}_{course._slug(r.function)}")
                 if course.home_chapters()[region.exercise] == index:
                     assert course.EXPLANATIONS[region.exercise] in before.source, function
+                else:   # an earlier assignment's exercise: given, read-only, graded in its own chapter
+                    assert _meta(cell)["locked"] and not _meta(cell)["solution"], function
+                    assert "read-only" in before.source and "given" in before.source, function
         # nbgrader puts a deleted test cell back after the nbgrader cell that preceded it, which
         # must be a solution or test cell: given code and experiments are plain cells
         nbgrader_cells = [cell for cell in cells if _meta(cell)]
@@ -292,8 +319,22 @@ def test_kernel_defines_a_module_once_all_its_parts_ran(generated, monkeypatch, 
     for arguments, source in parts[:-1]:
         kernel.define_module_part(arguments, source, namespace=namespace)
     assert "SingleLayer" in namespace and kernel.SOURCES["single_layer"] == (REFERENCE / "single_layer.py").read_text()
-    with pytest.raises(ValueError, match="part 5 of 4"):
-        kernel.define_module_part("single_layer part 5 of 4", "")
+    capsys.readouterr()
+    assert kernel.define_module_part("single_layer part 5 of 4", "") is None       # one line, no traceback
+    assert capsys.readouterr().err == "Error in a %%module cell: %%module single_layer part 5 of 4: part 5 of 4 does not exist\n"
+    # an error names the part's cell and the line in it (counted from the line after %%module)
+    arguments, source = parts[1]
+    broken = source.replace("return z", "return z +", 1)
+    kernel.define_module_part(arguments, broken, namespace=namespace)
+    line = next(n for n, text in enumerate(broken.splitlines(), start=1) if text.strip() == "return z +")
+    err = capsys.readouterr().err
+    assert f"%%module {arguments}, line {line}" in err and "SyntaxError" in err, err
+    raising = "\n" + parts[2][1] + "\n\n    print(1 / 0)\n"      # in the class body: runs at import
+    kernel.define_module_part(parts[1][0], parts[1][1], namespace=namespace)
+    kernel.define_module_part(parts[2][0], raising, namespace=namespace)
+    err = capsys.readouterr().err
+    assert f"%%module {parts[2][0]}, line {len(raising.splitlines())}, in SingleLayer" in err, err
+    assert err.rstrip().endswith("ZeroDivisionError: division by zero") and "Traceback" not in err
     for key in [key for key in sys.modules if key.startswith(kernel.PACKAGE)]:
         del sys.modules[key]
 
@@ -305,7 +346,7 @@ def test_checks_never_need_a_later_chapter():
         assert all(homes[dep] <= chapter for dep in check.depends_on), check.id
 
 
-def test_grading_ignores_patches_of_the_calling_process(monkeypatch):
+def test_grading_ignores_patches_of_the_calling_process(monkeypatch, capsys):
     """What the kernel holds (numpy, the checks, the engine) takes no part in the verdict: the
     helper grades the module text in a fresh process."""
     import numpy
@@ -321,11 +362,52 @@ def test_grading_ignores_patches_of_the_calling_process(monkeypatch):
     try:
         for check in ALL_CHECKS:
             object.__setattr__(check, "verify", lambda cases, outputs: None)
-        with pytest.raises(NoPoints):
-            grade({"regularization.penalty_grad.values": 2}, sources=sources)
+        assert grade({"regularization.penalty_grad.values": 2}, sources=sources) is None
     finally:
         for check in ALL_CHECKS:
             object.__setattr__(check, "verify", originals[check.id])
+    # no points: one line on stderr (nbgrader's no credit), no exception, no traceback
+    out, err = capsys.readouterr()
+    assert "not implemented yet: penalty_grad" in out
+    assert err.strip() == ("0 of 2 points in this cell (not implemented yet: penalty_grad); "
+                           "the table says why, check by check.")
+
+
+def test_an_error_in_a_module_cell_shows_the_students_lines_only(capsys):
+    """A %%module cell that raises or does not compile: the student's lines and the error, on
+    stderr, without the kit's frames (importlib, autograder/notebook.py) or paths of this machine."""
+    from autograder import notebook
+    saved = dict(notebook.SOURCES)
+    stub = (EXERCISES / "single_layer.py").read_text()
+    try:
+        raising = stub + "\n\ndef broken():\n    return 1 / 0\n\n\nbroken()\n"
+        assert notebook.define_module("single_layer", raising, namespace={}) is None
+        err = capsys.readouterr().err
+        line = raising.splitlines().index("    return 1 / 0") + 1
+        assert f"%%module single_layer, line {line}, in broken" in err
+        assert err.rstrip().endswith("ZeroDivisionError: division by zero")
+        not_compiling = stub + "\n\ndef f(:\n    pass\n"
+        assert notebook.define_module("single_layer", not_compiling, namespace={}) is None
+        err2 = capsys.readouterr().err
+        assert f"%%module single_layer, line {len(not_compiling.splitlines()) - 1}" in err2 and "SyntaxError" in err2
+        for text in (err, err2):
+            assert "Traceback" not in text and "importlib" not in text and "notebook.py" not in text
+            assert str(KIT) not in text and "/tmp" not in text
+    finally:
+        notebook.SOURCES.clear()
+        notebook.SOURCES.update(saved)
+
+
+def test_a_grader_failure_is_one_line_and_its_output_a_file(tmp_path, monkeypatch, capsys):
+    """The grader process fails (here: a check id this kit does not have): the cell gets no
+    points and one line; the grader's traceback goes to a file beside the notebook."""
+    from autograder import notebook
+    monkeypatch.chdir(tmp_path)
+    assert grade({"no.such.check": 1}, sources={}) is None
+    out, err = capsys.readouterr()
+    assert err.startswith("Not graded: the grader stopped with exit code ") and len(err.strip().splitlines()) == 1
+    assert f"(its output: {notebook.GRADER_LOG})" in err and "Traceback" not in out + err
+    assert "no.such.check" in (tmp_path / notebook.GRADER_LOG).read_text()
 
 
 def test_closure_adds_dependencies_and_sibling_checks():
@@ -480,7 +562,20 @@ def graded(tmp_path_factory):
     cell.source = cell.source.replace("return (f(x + h) - f(x - h)) / (2 * h)", "return (f(x + h) - f(x)) / h")
     _submit(directory, "frank", BUG_CHAPTER, frank)
 
-    _nbgrader(directory, "autograde", "*", "--log-level=WARN")
+    # gina: assignment 3 as released, with only its own exercise solved (gen_batch): the
+    # exercises of assignment 2 its checks run are given in the release
+    gina = _notebook(directory, CARRIED_CHAPTER, "release")
+    solved = {_meta(cell)["grade_id"]: cell.source for cell in _notebook(directory, CARRIED_CHAPTER).cells
+              if _meta(cell).get("solution")}
+    for cell in gina.cells:
+        if _meta(cell).get("solution"):
+            cell.source = solved[_meta(cell)["grade_id"]]
+    _submit(directory, "gina", CARRIED_CHAPTER, gina)
+
+    autograde = _nbgrader(directory, "autograde", "*")       # INFO: the log names each submission
+    (directory / "autograde.log").write_text(autograde.stdout + autograde.stderr)
+    for name in (ROUND_TRIP, BUG_CHAPTER):
+        _nbgrader(directory, "generate_feedback", name, "--log-level=WARN")
     _nbgrader(directory, "export", "--log-level=WARN")
     return directory
 
@@ -524,6 +619,9 @@ def test_release_has_no_solution_code_and_no_hidden_tests(graded):
         # no line that only the solutions hold (not the stubs of the notebook's modules) is released
         modules = course.notebook_sources(source)
         stub_lines = {line.strip() for module in modules for line in (EXERCISES / f"{module}.py").read_text().splitlines()}
+        # the given code of earlier chapters is released on purpose (outside solution regions)
+        stub_lines |= {line.strip() for code in modules.values() for line in code.splitlines()
+                       if not any(line in region for region in _regions(code))}
         released = {line.strip() for line in text.splitlines()}
         for module, code in modules.items():
             for region in _regions(code):
@@ -610,6 +708,71 @@ def test_patching_numpy_or_the_checks_in_the_kernel_gains_nothing(graded):
     assert "not implemented yet: SingleLayer.forpass" in outputs
 
 
+def _log_of(log, student):
+    """The autograde log lines of one student's submission (nbgrader logs "Sanitizing …/submitted/
+    STUDENT/…" first)."""
+    lines, current = [], None
+    for line in log.splitlines():
+        match = re.search(r"Sanitizing .*/submitted/([^/]+)/", line)
+        if match:
+            current = match.group(1)
+        if current == student:
+            lines.append(line)
+    return lines
+
+
+@pytest.mark.slow
+def test_untouched_submission_gives_no_warning_and_an_edited_one_does(graded):
+    log = (graded / "autograde.log").read_text()
+    assert "SAWarning" not in log
+    for student in ("alice", "bob", "erin", "frank", "gina"):
+        lines = _log_of(log, student)
+        assert lines, student
+        warnings = [line for line in lines if "WARNING" in line
+                    and "Kernel is running over TCP without encryption" not in line]   # ipykernel's, README
+        assert not warnings, f"{student}: {warnings}"
+    # a test cell carol edited is still reported (and graded as released)
+    assert any("Attribute 'checksum' for cell test_singlelayer_forpass has changed" in line
+               for line in _log_of(log, "carol"))
+
+
+@pytest.mark.slow
+def test_no_traceback_or_install_path_in_what_students_see(graded):
+    """The autograded notebooks and the feedback pages: a test cell without points shows its table
+    and one line, never a traceback or a path of the grader's machine."""
+    paths = {str(KIT), str(Path(sys.prefix)), "site-packages"}
+    for student, name in [("alice", ROUND_TRIP), ("bob", ROUND_TRIP), ("carol", ROUND_TRIP), ("erin", ROUND_TRIP),
+                          ("frank", BUG_CHAPTER)]:
+        notebook = _autograded(graded, name, student)
+        outputs = "".join(_output_text(cell) for cell in notebook.cells if cell.cell_type == "code")
+        errors = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", ())
+                  if o.output_type == "error"]
+        assert not errors, f"{student}: {errors}"
+        feedback = (graded / "feedback" / student / name / f"{name}.html").read_text()
+        for text in (outputs, feedback):
+            assert "Traceback (most recent call last)" not in text and "NoPoints" not in text, student
+            assert not [path for path in paths if path in text], student
+    bob = _autograded(graded, ROUND_TRIP, "bob")
+    stderr = [o.text for o in _cell(bob, "test_singlelayer_forpass").outputs if o.get("name") == "stderr"]
+    assert stderr == ["0 of 4 points in this cell (not implemented yet: SingleLayer.forpass); "
+                      "the table says why, check by check.\n"]
+
+
+@pytest.mark.slow
+def test_an_earlier_assignment_is_given_so_its_mistakes_cost_nothing_later(graded):
+    """Assignment 3 runs DualLayer (assignment 2): its release holds DualLayer's reference code as
+    given code, so a student who solves only assignment 3's own exercise gets every point."""
+    release = _notebook(graded, CARRIED_CHAPTER, "release")
+    carried = course.carried_exercises(NAMES.index(CARRIED_CHAPTER))
+    assert "DualLayer.backprop" in carried
+    text = "\n".join(course.notebook_sources(release).values())
+    backprop = _cell(release, "module_dual_layer_duallayer_backprop")     # its own cell, locked, no markers
+    assert _meta(backprop)["locked"] and not _meta(backprop)["solution"] and BEGIN not in backprop.source
+    assert "err_to_hidden = np.dot(err, self.w2.T) * self.a1 * (1 - self.a1)" in text   # reference/dual_layer.py
+    gina = _scores(graded, CARRIED_CHAPTER, "gina")
+    assert gina and all(score == maximum for score, maximum in gina.values()), gina
+
+
 @pytest.mark.slow
 def test_export_writes_the_grade_table(graded):
     with open(graded / "grades.csv", newline="") as handle:
@@ -622,3 +785,149 @@ def test_export_writes_the_grade_table(graded):
         assert float(row["score"]) == score and float(row["max_score"]) == maximum[ROUND_TRIP], student
     frank = rows[(BUG_CHAPTER, "frank")]
     assert float(frank["score"]) == maximum[BUG_CHAPTER] - 2 and float(frank["max_score"]) == maximum[BUG_CHAPTER]
+
+
+# --------------------------------------------------------------------------- the exchange, hand-in, README
+
+README = KIT / "README.md"
+
+
+def _readme_nbgrader_blocks():
+    """The bash blocks of README's nbgrader course section, but the install block (pip, apt)."""
+    text = README.read_text()
+    section = text[text.index("## For instructors: an nbgrader course"):]
+    section = section[:section.index("What a student cannot do")]
+    blocks = re.findall(r"```bash\n(.*?)```", section, re.S)
+    assert len(blocks) >= 8, "the README's nbgrader commands moved"
+    return [block for block in blocks if "pip install" not in block and "apt-get" not in block]
+
+
+def _clean_env(home):
+    """A root shell of a fresh machine: HOME elsewhere, no Jupyter folders redirected; the kit
+    under test first on PYTHONPATH (the venv's `nnkit` and the kernels import it)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_", "NNKIT_GRADE"))}
+    env.update(HOME=str(home), PYTHONPATH=str(KIT), TF_CPP_MIN_LOG_LEVEL="3",
+               PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    return env
+
+
+def _unshare_available():
+    if os.geteuid() != 0 or not shutil.which("unshare") or not Path("/srv").is_dir():
+        return False
+    probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "true"], capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.slow
+def test_readme_nbgrader_commands_run_verbatim(tmp_path):
+    """README's nbgrader commands, verbatim, as root on a fresh machine: in a private mount
+    namespace where /srv and /etc/jupyter are empty folders of this test (so nothing of this
+    machine changes), one bash script, in order: the course, the exchange, release, a student's
+    fetch / validate / submit, collect, a hand-in, autograde, feedback (released and fetched),
+    export, extract and grade --assignment. No checksum warning, no SAWarning, no traceback."""
+    pytest.importorskip("nbgrader")
+    if not _unshare_available():
+        pytest.skip("needs root and unshare --mount (a private mount namespace)")
+    home, srv, etc_jupyter = tmp_path / "home", tmp_path / "srv", tmp_path / "etc-jupyter"
+    for folder in (home, srv, etc_jupyter):
+        folder.mkdir()
+    created = not Path("/etc/jupyter").exists()
+    if created:
+        Path("/etc/jupyter").mkdir()   # an empty mount point; removed below
+    shutil.rmtree("/tmp/bob-ch1", ignore_errors=True)
+    script = "\n".join(["set -euo pipefail",
+                        f"mount --bind {srv} /srv", f"mount --bind {etc_jupyter} /etc/jupyter", f"cd {KIT}",
+                        *_readme_nbgrader_blocks(),
+                        "cd ~ && nbgrader fetch_feedback ch1_single_layer --course nnkit"])
+    try:
+        done = subprocess.run(["unshare", "--mount", "--propagation", "private", "bash", "-c", script],
+                              cwd=KIT, env=_clean_env(home), capture_output=True, text=True, timeout=1800)
+    finally:
+        if created:
+            Path("/etc/jupyter").rmdir()
+    log = done.stdout + done.stderr
+    assert done.returncode == 0, log[-6000:]
+    assert (srv / "nbgrader" / "exchange").stat().st_mode & 0o7777 == 0o1777
+    assert "c.Exchange.root = '/srv/nbgrader/exchange'" in (etc_jupyter / "nbgrader_config.py").read_text()
+    course_dir = home / "nnkit-course"
+    # the student fetched, submitted, and got the feedback back through the exchange
+    assert list((home / "ch1_single_layer" / "feedback").glob("*/ch1_single_layer.html"))
+    student = next(p.name for p in (course_dir / "submitted").iterdir() if p.name != "bob")
+    for who in (student, "bob"):
+        assert (course_dir / "feedback" / who / "ch1_single_layer" / "ch1_single_layer.html").is_file()
+    # the hand-in was placed as nbgrader's submit places a submission
+    bob = course_dir / "submitted" / "bob" / "ch1_single_layer"
+    assert {"ch1_single_layer.ipynb", "timestamp.txt", "submission_secret.txt"} <= {p.name for p in bob.iterdir()}
+    # no warning on untouched submissions but ipykernel's one (README says why), no traceback
+    assert "checksum" not in log and "SAWarning" not in log and "Traceback" not in log, log[-6000:]
+    warnings = [line for line in log.splitlines() if "WARNING" in line]
+    assert all("Kernel is running over TCP without encryption" in line for line in warnings), warnings
+    # grade --assignment: that assignment's table and total only
+    ch1 = {c for c in course.assignment_checks("ch1_single_layer")}
+    total = sum(CHECKS[c].points for c in ch1)
+    assert f"Total: 0/{total:g}" in done.stdout
+    assert "DualLayer" not in done.stdout.split("nnkit grade")[-1]
+    with open(course_dir / "grades.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {row["student_id"] for row in rows} >= {student, "bob"}
+    shutil.rmtree("/tmp/bob-ch1", ignore_errors=True)
+
+
+def test_exchange_command_makes_the_folder_and_the_students_config(tmp_path):
+    root, config_dir = tmp_path / "exchange", tmp_path / "jupyter"
+    done = subprocess.run([sys.executable, "-m", "autograder", "nbgrader-exchange", "--root", str(root),
+                           "--config-dir", str(config_dir), "--course-id", "nn101"],
+                          capture_output=True, text=True, cwd=KIT)
+    assert done.returncode == 0, done.stderr
+    assert root.stat().st_mode & 0o7777 == 0o1777
+    config = (config_dir / "nbgrader_config.py").read_text()
+    assert f"c.Exchange.root = {str(root)!r}" in config and "c.CourseDirectory.course_id = 'nn101'" in config
+    course_dir = tmp_path / "course"
+    assert _cli_course(course_dir, "--exchange", str(root)).returncode == 0
+    assert f"c.Exchange.root = {str(root)!r}" in (course_dir / "nbgrader_config.py").read_text()
+
+
+def test_hand_in_places_a_notebook_as_nbgrader_submit_does(generated, tmp_path):
+    from nbgrader.utils import parse_utc
+    course_dir = tmp_path / "course"
+    shutil.copytree(generated, course_dir)
+    notebook = generated / "source" / ROUND_TRIP / f"{ROUND_TRIP}.ipynb"
+    done = subprocess.run([sys.executable, "-m", "autograder", "nbgrader-hand-in", str(notebook), "bob"],
+                          capture_output=True, text=True, cwd=course_dir, env=dict(os.environ, PYTHONPATH=str(KIT)))
+    assert done.returncode == 0, done.stderr
+    folder = course_dir / "submitted" / "bob" / ROUND_TRIP
+    assert (folder / f"{ROUND_TRIP}.ipynb").read_bytes() == notebook.read_bytes()
+    stamp = (folder / "timestamp.txt").read_text()
+    assert stamp.endswith(" UTC") and parse_utc(stamp).year >= 2024      # nbgrader reads it back
+    assert len((folder / "submission_secret.txt").read_text()) == 128
+    # a notebook not named after an assignment needs --assignment
+    other = tmp_path / "my work.ipynb"
+    shutil.copyfile(notebook, other)
+    refused = subprocess.run([sys.executable, "-m", "autograder", "nbgrader-hand-in", str(other), "carol"],
+                             capture_output=True, text=True, cwd=course_dir, env=dict(os.environ, PYTHONPATH=str(KIT)))
+    assert refused.returncode == 2 and "--assignment" in refused.stderr
+
+
+def test_grade_assignment_lists_that_notebooks_checks_only(tmp_path):
+    """`nnkit grade --assignment NAME`: the checks of that notebook's test cells, their total."""
+    folder = course.extract_submission(_source_notebook(tmp_path, "ch1_single_layer"),
+                                       tmp_path / "extracted")
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(folder), "--assignment",
+                           "ch1_single_layer", "--json", str(tmp_path / "r.json")],
+                          capture_output=True, text=True, cwd=KIT)
+    assert done.returncode == 0, done.stderr
+    listed = {test["number"] for test in json.loads((tmp_path / "r.json").read_text())["tests"]}
+    expected = course.assignment_checks("ch1_single_layer")
+    assert listed == expected
+    total = sum(CHECKS[c].points for c in expected)
+    assert f"Total: {total:g}/{total:g}" in done.stdout       # the source notebook: full marks
+    bad = subprocess.run([sys.executable, "-m", "autograder", "grade", str(folder), "--assignment", "ch9"],
+                         capture_output=True, text=True, cwd=KIT)
+    assert bad.returncode == 2 and "ch1_single_layer" in bad.stderr
+
+
+def _source_notebook(tmp_path, name):
+    index = NAMES.index(name)
+    path = tmp_path / f"{name}.ipynb"
+    nbformat.write(course.build_notebook(index), str(path))
+    return path

@@ -16,8 +16,16 @@ if ! python3 -c "import venv, ensurepip" 2>/dev/null || ! command -v bwrap >/dev
   # bubblewrap: the grading sandbox, where the container allows namespaces (else Landlock is used)
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv python3-pip bubblewrap >/dev/null
 fi
+# quiet pip: no version check, no warning about running as root (Gradescope's image builds as
+# root, into this virtual environment), no progress bars; errors still print
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore PIP_NO_WARN_SCRIPT_LOCATION=1 \
+  PIP_PROGRESS_BAR=off PIP_NO_INPUT=1
 [ -x "$ROOT/venv/bin/python" ] || python3 -m venv "$ROOT/venv"
 "$ROOT/venv/bin/python" -m pip install -q --upgrade pip
-"$ROOT/venv/bin/python" -m pip install -q -e "$SOURCE$EXTRAS"
+# setuptools' editable install notes that a folder named like the package in the working folder
+# takes precedence: run_autograder runs from this very folder, so the note is silenced (the
+# warnings of that one setuptools module only)
+PYTHONWARNINGS="ignore:::setuptools.command.editable_wheel" \
+  "$ROOT/venv/bin/python" -m pip install -q -e "$SOURCE$EXTRAS"
 cd "$SOURCE"
 NNKIT_CACHE="$ROOT/cache" "$ROOT/venv/bin/python" -m autograder fetch-data
