@@ -17,6 +17,7 @@ import numpy as np
 from ..probes.training import fit
 from .base import Check, Failure, Trial, Verdict
 from .expectation import RECORDED, compute
+from .figures import training_figures
 
 def breast_cancer():
     from ..data import load_breast_cancer_split
@@ -76,6 +77,18 @@ def multiclass_accuracy(out, x, y_labels):
     return float(np.mean(np.argmax(z, axis=1) == y_labels))
 
 
+#: Fashion-MNIST's class names, by label
+FASHION_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+                   "Ankle boot")
+
+
+def fashion_confusion(out, data):
+    """(labels, predictions, images, class names) of the trained network on the validation set
+    (predictions: argmax of its outputs, see _outputs), for the confusion figures."""
+    predictions = np.argmax(_outputs(out, data.x_val), axis=1)
+    return data.y_val, predictions, data.x_val, FASHION_CLASSES
+
+
 class _FashionVal:
     def __init__(self):
         from ..data import prepare_fashion_mnist
@@ -113,7 +126,8 @@ def breast_cancer_checks():
               f"{cls.split('.')[1]}({', '.join(f'{k}={v}' for k, v in kwargs.items())}) reaches "
               f"{threshold} validation accuracy in {epochs} epochs",
               Trial(fit, fit_cases(cls, kwargs, epochs)),
-              accuracy_at_least(threshold, binary_accuracy, breast_cancer, cls.split(".")[1]))
+              accuracy_at_least(threshold, binary_accuracy, breast_cancer, cls.split(".")[1]),
+              figures=training_figures(threshold, breast_cancer, f"breast_cancer.{name}"))
         for name, cls, kwargs, epochs, threshold in BREAST_CANCER_RUNS
     ]
 
@@ -141,4 +155,5 @@ def fashion_mnist_check():
         f"in {FASHION_EPOCHS} epochs",
         Trial(fit, fashion_mnist_cases),
         accuracy_at_least(FASHION_THRESHOLD, multiclass_accuracy, fashion_val, "MultiClassNetwork"),
-        requires=("fashion_mnist",))
+        requires=("fashion_mnist",),
+        figures=training_figures(FASHION_THRESHOLD, fashion_val, "fashion_mnist.multiclass", fashion_confusion))
