@@ -5,6 +5,7 @@ Everything is read from the files, so the overview can be rebuilt at any time, a
 file is missing or unreadable is listed as not graded.
 """
 import json
+from urllib.parse import quote
 from collections import Counter, defaultdict
 
 from .batch import results_path, safe_name
@@ -57,7 +58,7 @@ def summarize(out, names):
     for name in names:
         payload = read_results(out, name)
         folder = safe_name(name)
-        row = {"name": plain_text(name, 200, newlines=False), "link": f"students/{folder}/report.html",
+        row = {"name": plain_text(name, 200, newlines=False), "link": f"students/{quote(folder)}/report.html",
                "has_report": (results_path(out, name).with_name("report.html")).exists(),
                "score": None, "max_score": None, "seconds": None, "isolation": None, "graded": payload is not None,
                "error": None}

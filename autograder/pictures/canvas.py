@@ -15,12 +15,13 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 #: resolution of the PNGs (dots per inch); figures are sized in inches
-DPI = 90
+DPI = 80
 
 
-def figure(width=6.4, height=3.2):
-    """A new Agg figure of ``width`` × ``height`` inches, laid out by matplotlib's constrained layout."""
-    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+def figure(width=6.4, height=3.2, layout="constrained"):
+    """A new Agg figure of ``width`` × ``height`` inches, laid out by matplotlib's constrained layout
+    (``layout=None``: placed by the caller, faster for grids of many axes)."""
+    fig = Figure(figsize=(width, height), dpi=DPI, layout=layout)
     FigureCanvasAgg(fig)
     return fig
 
