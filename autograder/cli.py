@@ -119,10 +119,12 @@ def _add_grade(sub, common):
     grade.add_argument("--only", metavar="EXERCISE", help="grade one exercise or module (e.g. DualLayer.backprop)")
     grade.add_argument("--min-score", type=float, metavar="S", help="exit with code 1 below this score")
     grade.add_argument("--public", action="store_true", help="public checks only (what students run)")
+    grade.add_argument("--html", metavar="REPORT", help="write a self-contained HTML report with pictures here")
     _limit_options(grade)
 
 
 def _run_grade(args):
+    from . import progress
     from .engine import grade
     from .loader import NoSubmission, RefusedSubmission, submission_path
     from .report import format_table, write_results
@@ -131,12 +133,17 @@ def _run_grade(args):
                                log=lambda line: print(line, file=sys.stderr))
         # nothing extra is protected for --json: the grader writes it after grading, atomically,
         # and children write only in their sandbox (protecting its folder once hid .venv)
-        report = grade(path, only=args.only, include_hidden=not args.public, limits=_limits(args))
+        with progress.exercise_line(sys.stderr) as running:
+            report = grade(path, only=args.only, include_hidden=not args.public, limits=_limits(args),
+                           progress=running)
     if not report.results:
         return _error(f"no check matches --only {args.only!r}")
     print(format_table(report))
     if args.json:
         write_results(report, args.json)
+    if args.html:
+        from .html_report import write_submission
+        write_submission(report, args.html, title=str(args.path or ""))
     if args.min_score is not None and report.score < args.min_score:
         print(f"score {report.score:g} is below the required {args.min_score:g}", file=sys.stderr)
         return 1
