@@ -8,7 +8,8 @@ and measured with the same accuracy function as the check::
     python -m autograder.reference_curves          # record, write autograder/golden/reference_curves.json
 
 Each entry: ``{"losses": [...] (at most figures.MAX_CURVE points, subsampled evenly),
-"epochs": [...] (1-based), "validation_accuracy": float}``. A missing or unreadable file gives no
+"epochs": [...] (1-based), "validation_accuracy": float, "curves": {"epochs", "train_accuracy",
+"val_accuracy", "val_loss"}}`` (the curves of checks/training.snapshot_curves). A missing or unreadable file gives no
 reference curve (the picture is drawn without it), never an error.
 """
 import json
@@ -40,7 +41,7 @@ def runs():
 def record(path=GOLDEN_FILE, keys=None, log=print):
     """Run the reference through each convergence check's probe (in this process) and write the
     curves and validation accuracies to ``path``; ``keys`` limits the runs (others are kept)."""
-    from .checks.figures import curve
+    from .checks.figures import bounded
     from .course_folder import reference_dir
     from .files import atomic_write
     from .loader import load_submission
@@ -56,8 +57,8 @@ def record(path=GOLDEN_FILE, keys=None, log=print):
         case = check.trial.cases()[0]
         out = check.trial.probe(reference, case)
         verdict = check.verify([case], [out])
-        epochs, losses = curve(out["losses"])
-        data[key] = {"epochs": [int(e) for e in epochs], "losses": [float(f"{v:.6g}") for v in losses],
+        figure = bounded(check.figures([case], [out], verdict))[0]
+        data[key] = {"epochs": figure["epochs"], "losses": figure["losses"], "curves": figure["curves"],
                      "validation_accuracy": verdict.artifacts.get("validation_accuracy")}
         log(f"{key}: {len(np.asarray(out['losses']))} epochs, validation accuracy "
             f"{data[key]['validation_accuracy']:.4f}")

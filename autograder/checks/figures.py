@@ -146,12 +146,14 @@ def gradient_figures(numerical, names, label=None, against="numerical"):
 
 # --------------------------------------------------------------------------- training
 
-def training_figures(threshold, data_loader, reference_key, confusion=None):
+def training_figures(threshold, data_loader, reference_key, confusion=None, curves=None):
     """Gatherer of a convergence check: the training loss per epoch (the submission's
-    ``losses``), the reference's recorded curve for the same run (autograder/golden/
+    ``losses``), the reference's recorded curves for the same run (autograder/golden/
     reference_curves.json, key ``reference_key``), the validation accuracy reached and the
-    threshold; with ``confusion(out, data)`` -> (labels, predictions) also the confusion matrix
-    and a few misclassified validation images."""
+    threshold; with ``curves(case, out)`` -> {"epochs", "train_accuracy", "val_accuracy",
+    "val_loss"} (or None) the per-epoch curves of the weights copied during training; with
+    ``confusion(out, data)`` -> (labels, predictions, images, names) also the confusion matrix and
+    a few misclassified validation images."""
     def gather(cases, outputs, verdict):
         from .. import reference_curves
         out = outputs[0]
@@ -159,8 +161,10 @@ def training_figures(threshold, data_loader, reference_key, confusion=None):
         reference = reference_curves.load().get(reference_key, {})
         figure = {"kind": "training", "epochs": epochs, "losses": losses,
                   "accuracy": verdict.artifacts.get("validation_accuracy"), "threshold": threshold,
+                  "curves": curves(cases[0], out) if curves else None,
                   "reference": {"epochs": reference.get("epochs", []), "losses": reference.get("losses", []),
-                                "accuracy": reference.get("validation_accuracy")}}
+                                "accuracy": reference.get("validation_accuracy"),
+                                "curves": reference.get("curves")}}
         figures = [figure]
         if confusion is not None:
             figures += confusion_figures(*confusion(out, data_loader()))
