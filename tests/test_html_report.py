@@ -86,6 +86,28 @@ def test_figures_are_gathered_on_failures_too(solved_copy):
     assert np.min(w["error"]) > 0.5  # (m − 1) / (m + 1) for m ≥ 3, per entry
 
 
+def test_training_curves_end_where_the_check_measured(solved_copy):
+    """The per-epoch curves come from weights copied during training: the last copy is the
+    trained network, so its validation accuracy is the one the check measured."""
+    report = grade(solved_copy, only="convergence.breast_cancer.minibatch", isolated=False)
+    (figure,) = figures_of(report, "convergence.breast_cancer.minibatch")
+    curves = figure["curves"]
+    assert curves["epochs"][-1] == len(figure["losses"]) == 100
+    assert curves["val_accuracy"][-1] == pytest.approx(figure["accuracy"], abs=1e-6)  # 6 digits kept
+    assert figure["reference"]["losses"] and figure["threshold"] <= figure["accuracy"]
+    assert all(loss > 0 for loss in curves["val_loss"])
+
+
+def test_optimizer_paths_against_keras(solved_copy):
+    right = grade(solved_copy, only="Adam.update", isolated=False)
+    wrong = grade(wrong_copy(solved_copy, ("optimizers.adam.seed_bias_correction_vs_keras",)), only="Adam.update",
+                  isolated=False)
+    from autograder.checks.keras_agreement import TOLERANCE
+    (good,), (bad,) = figures_of(right, "optimizers.Adam.keras"), figures_of(wrong, "optimizers.Adam.keras")
+    assert good["kind"] == bad["kind"] == "path" and len(good["yours"]) == len(good["deviation"]) + 1
+    assert max(good["deviation"]) <= TOLERANCE["Adam"] < max(bad["deviation"])
+
+
 def test_every_picture_kind_has_a_gatherer():
     """Each kind autograder.pictures draws is gathered by at least one check."""
     kinds = {"gradients": "backprop.gradient", "weights": "init_weights.distribution",
