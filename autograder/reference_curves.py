@@ -5,7 +5,7 @@ report draws the submission's loss per epoch beside the reference's loss for the
 class, settings, seed, data and probe), recorded by running the reference through the same probe
 and measured with the same accuracy function as the check::
 
-    python -m autograder.reference_curves          # record, write autograder/golden/reference_curves.json
+    python -c "from autograder.reference_curves import record; record()"   # writes autograder/golden/reference_curves.json
 
 Each entry: ``{"losses": [...] (at most figures.MAX_CURVE points, subsampled evenly),
 "epochs": [...] (1-based), "validation_accuracy": float, "curves": {"epochs", "train_accuracy",
@@ -65,7 +65,3 @@ def record(path=GOLDEN_FILE, keys=None, log=print):
     atomic_write(path, json.dumps(data, sort_keys=True) + "\n", permissions=0o644)
     load.cache_clear()
     return data
-
-
-if __name__ == "__main__":
-    record()

@@ -286,3 +286,18 @@ def test_reports_in_a_real_browser(tmp_path, solved_copy):
         assert driver.find_element("id", "student").text == "wrong"
     finally:
         driver.quit()
+
+
+@pytest.mark.slow
+def test_recorded_reference_curves_are_a_fresh_run(tmp_path):
+    """autograder/golden/reference_curves.json is what the reference gives today, to 1e-4 relative
+    (six significant digits are stored; the runs are deterministic, seeded)."""
+    from autograder import reference_curves
+    fresh = reference_curves.record(tmp_path / "curves.json", log=lambda line: None)
+    stored = reference_curves.load()
+    assert set(fresh) == set(stored) and fresh
+    for key, entry in stored.items():
+        assert entry["epochs"] == fresh[key]["epochs"], key
+        np.testing.assert_allclose(entry["losses"], fresh[key]["losses"], rtol=1e-4, err_msg=key)
+        np.testing.assert_allclose(entry["curves"]["val_accuracy"], fresh[key]["curves"]["val_accuracy"], rtol=1e-4)
+        assert entry["validation_accuracy"] == pytest.approx(fresh[key]["validation_accuracy"], rel=1e-6)
