@@ -45,6 +45,8 @@ def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=No
     submissions are graded by content (front ends print its message).
     """
     refuse_links(path)
+    if isolated:
+        one_blas_thread()
     candidates = select_checks(path, None, include_hidden, checks)
     selected = select_checks(path, only, include_hidden, checks) if only else candidates
     graded = dependency_closure(selected, candidates)
@@ -64,6 +66,18 @@ def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=No
         if isolated:
             runner.close()
     return report
+
+
+def one_blas_thread():
+    """Run this process's BLAS (NumPy's OpenBLAS, and any other loaded) on one thread.
+
+    Isolated children are started with fork (subprocess with preexec_fn). OpenBLAS's fork handler
+    stops its worker threads; a BLAS call that another grading thread is making at that moment
+    (grade-batch grades several students at once, and verifying a training check multiplies
+    12000 × 784 matrices) then waits for them forever, holding the GIL: the whole grader hangs.
+    With one thread there are no workers to wait for; the grader's own arithmetic is small."""
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(1, user_api="blas")
 
 
 class _Counter:
