@@ -301,3 +301,39 @@ def test_recorded_reference_curves_are_a_fresh_run(tmp_path):
         np.testing.assert_allclose(entry["losses"], fresh[key]["losses"], rtol=1e-4, err_msg=key)
         np.testing.assert_allclose(entry["curves"]["val_accuracy"], fresh[key]["curves"]["val_accuracy"], rtol=1e-4)
         assert entry["validation_accuracy"] == pytest.approx(fresh[key]["validation_accuracy"], rel=1e-6)
+
+
+# --------------------------------------------------------------------------- progress
+
+class _Stream(__import__("io").StringIO):
+    def __init__(self, terminal):
+        super().__init__()
+        self.terminal = terminal
+
+    def isatty(self):
+        return self.terminal
+
+
+def test_batch_progress_lines_and_bar():
+    from autograder.progress import BatchProgress
+    plain = _Stream(False)
+    progress = BatchProgress(2, plain)
+    progress.finished("graded", "a b", 12.5, 20, 3.25)
+    progress.finished("kept", "x\ny")
+    assert plain.getvalue() == "[1/2]  graded  a b  12.5/20  3.2s\n[2/2]    kept  x\\ny\n"
+    terminal = _Stream(True)
+    progress = BatchProgress(2, terminal)
+    progress.finished("graded", "a", 1, 2, 0.5)
+    assert terminal.getvalue().endswith("\n[" + "#" * 15 + "." * 15 + "] 1/2")
+    progress.finished("graded", "b", 2, 2, 0.5)
+    assert terminal.getvalue().endswith("[2/2]  graded  b  2/2  0.5s\n")  # no bar left after the last
+
+
+def test_exercise_line_only_on_a_terminal():
+    from autograder.progress import exercise_line
+    with exercise_line(_Stream(False)) as show:
+        assert show is None
+    stream = _Stream(True)
+    with exercise_line(stream) as show:
+        show("DualLayer.backprop", 3, 10)
+    assert "grading DualLayer.backprop (3/10 done)" in stream.getvalue() and stream.getvalue().endswith("\r\x1b[K")
