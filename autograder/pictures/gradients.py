@@ -26,8 +26,9 @@ def draw(data):
             continue
         scale = float(np.nanmax(np.abs(numerical))) if np.any(np.isfinite(numerical)) else 1.0
         scale = scale if scale > 0 else 1.0
-        for ax, values, title in ((row[0], yours, f"yours: {panel['name']}_grad {tuple(panel['yours_shape'])}"),
-                                  (row[1], numerical, f"numerical {tuple(panel['expected_shape'])}")):
+        for ax, values, title in ((row[0], yours, f"yours: {panel['name']}_grad {tuple(panel['yours_shape'])}"
+                                                  f"{_largest(yours)}"),
+                                  (row[1], numerical, f"numerical {tuple(panel['expected_shape'])}{_largest(numerical)}")):
             if values is None:
                 _empty(ax, "not numbers")
                 continue
@@ -45,6 +46,13 @@ def draw(data):
             colorbar(fig, image, row[2])
     fig.suptitle(f"gradients{data.get('case', '')}: yours, numerical, relative error per entry", fontsize=10)
     return data_uri(fig)
+
+
+def _largest(values):
+    """', max |g| 0.123' (the colour scale is the numerical gradient's: a larger gradient saturates)."""
+    if values is None or not np.any(np.isfinite(values)):
+        return ""
+    return f", max |g| {np.nanmax(np.abs(values)):.3g}"
 
 
 def _ticks(ax, shape):

@@ -1,5 +1,6 @@
 """The class overview's pictures: the distribution of the scores and the failure rate per check."""
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .canvas import data_uri, figure
 
@@ -16,6 +17,7 @@ def draw_scores(scores, max_score):
         ax.legend(fontsize=8)
     ax.set_xlabel(f"score (out of {max_score:g})", fontsize=8)
     ax.set_ylabel("students", fontsize=8)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(f"score distribution ({scores.size} students)", fontsize=10)
     ax.tick_params(labelsize=7)
     return data_uri(fig)
