@@ -21,7 +21,7 @@ import pytest
 from autograder import html_report, pictures
 from autograder.batch import results_path
 from autograder.checks import ALL_CHECKS
-from autograder.checks.base import Check, Failure, Trial, Verdict
+from autograder.checks.base import Check, Trial, Verdict
 from autograder.checks.figures import MAX_NUMBERS, bounded
 from autograder.class_summary import summarize
 from autograder.engine import grade, verify

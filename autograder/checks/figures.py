@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from .base import relative_error
-from .expectation import compute, expected, RECORDED
+from .expectation import expected
 
 #: most numbers kept per check (all its figures together): a few pictures' worth
 MAX_NUMBERS = 20_000
@@ -276,5 +276,4 @@ def path_figures(name, reference, case_index=0, key="w"):
 
 
 __all__ = ["gather_figures", "bounded", "curve", "gradient_figures", "training_figures", "confusion_figures",
-           "weights_figures", "batches_figures", "path_figures", "unavailable", "MAX_NUMBERS", "RECORDED",
-           "compute"]
+           "weights_figures", "batches_figures", "path_figures", "unavailable", "MAX_NUMBERS"]
