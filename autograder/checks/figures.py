@@ -251,11 +251,11 @@ def batches_figures(case_index=0):
 
 # --------------------------------------------------------------------------- optimizers
 
-def path_figures(name, reference, case_index=0, key="w"):
+def path_figures(name, reference, case_index=0, key="w", tolerance=None):
     """Gatherer of an optimizer check: the path of the two entries of params[key] that move most
     over the steps, the submission's beside ``reference(cases, case_index, key)`` (the
     trajectory it is compared with, or None), and the per-step relative error of the displacement
-    w_t − w_0 (base.relative_error)."""
+    w_t − w_0 (base.relative_error), with the check's ``tolerance``."""
     def gather(cases, outputs, verdict):
         expected_path = reference(cases, case_index, key)
         if expected_path is None:
@@ -268,10 +268,11 @@ def path_figures(name, reference, case_index=0, key="w"):
         moved = np.argsort(-np.abs(flat_e[-1] - flat_e[0]))[:2]
         deviation = [relative_error(got[t] - got[0], expected_path[t] - expected_path[0])
                      for t in range(1, len(got))]
-        entries = [str(np.unravel_index(int(i), expected_path.shape[1:])) for i in moved]
+        entries = ["[" + ", ".join(str(int(k)) for k in np.unravel_index(int(i), expected_path.shape[1:])) + "]"
+                   for i in moved]
         return [{"kind": "path", "optimizer": name, "case": str(cases[case_index]["label"]), "key": key,
                  "entries": entries, "expected": flat_e[:, moved], "yours": flat_g[:, moved],
-                 "deviation": deviation}]
+                 "deviation": deviation, "tolerance": tolerance}]
     return gather
 
 

@@ -252,5 +252,5 @@ for _name in OPTIMIZERS:
               "gradients around 1e-6 included",
               Trial(probes.trajectory, lambda name=_name: keras_golden.optimizer_cases(name)),
               keras_agreement.verify_keras_trajectory(_name, diagnose=_keras_diagnosis(_name)),
-              figures=path_figures(_name, keras_path(_name))),
+              figures=path_figures(_name, keras_path(_name), tolerance=keras_agreement.TOLERANCE[_name])),
     ]

@@ -15,11 +15,11 @@ def draw(data):
     grid = np.array([e["batch_of"] for e in epochs], dtype=float)
     count = int(max(1, np.nanmax(grid) + 1))
     colours = ListedColormap(["#d0d0d0"] + [f"C{i % 10}" for i in range(count)])
-    fig = figure(7.5, 2.2)
+    fig = figure(7.5, 2.2, {"left": 2.0 / 7.5, "right": 0.98})
     ax = fig.add_subplot()
     ax.imshow(grid + 1, cmap=colours, vmin=-0.5, vmax=count + 0.5, aspect="auto", interpolation="nearest")
-    ax.set_yticks(range(len(epochs)), [f"epoch {i + 1}\nsizes {list(e['sizes'])}" for i, e in enumerate(epochs)],
-                  fontsize=7)
+    ax.set_yticks(range(len(epochs)), [f"epoch {i + 1}\nbatch sizes {[int(s) for s in e['sizes']]}"
+                                       for i, e in enumerate(epochs)], fontsize=7)
     ax.set_xlabel(f"sample id (m = {m}, batch_size = {data['batch_size']}); colour = batch, grey = missing",
                   fontsize=8)
     ax.set_title("gen_batch: the batch of each sample in two epochs", fontsize=10)

@@ -18,11 +18,15 @@ from matplotlib.figure import Figure  # noqa: E402
 DPI = 80
 
 
-def figure(width=6.4, height=3.2, layout="constrained"):
-    """A new Agg figure of ``width`` × ``height`` inches, laid out by matplotlib's constrained layout
-    (``layout=None``: placed by the caller, faster for grids of many axes)."""
-    fig = Figure(figsize=(width, height), dpi=DPI, layout=layout)
+def figure(width=6.4, height=3.2, margins=None):
+    """A new Agg figure of ``width`` × ``height`` inches. The axes are placed by fixed margins
+    (``margins``: subplots_adjust arguments; left, bottom, right and top default to room for tick
+    labels and a title) rather than by a layout engine, which would cost as much as the drawing."""
+    fig = Figure(figsize=(width, height), dpi=DPI)
     FigureCanvasAgg(fig)
+    room = {"left": 0.7 / width, "right": 1 - 0.15 / width, "bottom": 0.55 / height, "top": 1 - 0.45 / height,
+            "wspace": 0.3, "hspace": 0.45}
+    fig.subplots_adjust(**{**room, **(margins or {})})
     return fig
 
 

@@ -14,10 +14,10 @@ def draw(data):
     {name, yours (2-D list or None), numerical (2-D list), error (2-D list or None), shapes}. A PNG
     data URI."""
     panels = data["panels"]
-    fig = figure(9, 1.9 * len(panels) + 0.5, layout=None)
+    height = 1.9 * len(panels) + 0.5
+    fig = figure(9, height, {"left": 0.05, "right": 0.97, "top": 1 - 0.5 / height, "bottom": 0.2 / height,
+                             "wspace": 0.35, "hspace": 0.6})
     axes = fig.subplots(len(panels), 3, squeeze=False)
-    fig.subplots_adjust(left=0.05, right=0.95, top=1 - 0.5 / fig.get_figheight(), bottom=0.06, wspace=0.35,
-                        hspace=0.6)
     for row, panel in zip(axes, panels):
         numerical = np.array(panel["numerical"], dtype=float)
         yours = None if panel["yours"] is None else np.array(panel["yours"], dtype=float)
@@ -41,9 +41,8 @@ def draw(data):
         else:
             error = np.clip(np.nan_to_num(np.array(panel["error"], dtype=float), nan=1.0), 1e-16, 1.0)
             image = row[2].imshow(error, cmap="magma", norm=LogNorm(1e-16, 1.0), aspect="auto", interpolation="nearest")
-            row[2].set_title(f"relative error (max {error.max():.1e})", fontsize=8)
+            row[2].set_title(f"relative error, max {error.max():.1e}\n(log scale: black 1e-16, white 1)", fontsize=8)
             _ticks(row[2], error.shape)
-            colorbar(fig, image, row[2])
     fig.suptitle(f"gradients{data.get('case', '')}: yours, numerical, relative error per entry", fontsize=10)
     return data_uri(fig)
 
@@ -61,7 +60,7 @@ def _ticks(ax, shape):
         if size == 1:
             axis.set_ticks([])
         else:
-            axis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+            axis.set_major_locator(MaxNLocator(nbins=4, integer=True))
     ax.tick_params(labelsize=7)
 
 

@@ -20,7 +20,10 @@ def draw(data):
     left.legend(fontsize=7)
     left.tick_params(labelsize=7)
     deviation = np.clip(np.array([np.nan if d is None else d for d in data["deviation"]], dtype=float), 1e-17, None)
-    right.semilogy(range(1, len(deviation) + 1), deviation, "o-", ms=3, color="C3")
+    right.semilogy(range(1, len(deviation) + 1), deviation, "o-", ms=3, color="C0", label="yours")
+    if data.get("tolerance"):
+        right.axhline(data["tolerance"], color="C3", ls="--", lw=1.2, label=f"tolerance {data['tolerance']:.0e}")
+    right.legend(fontsize=7)
     right.set_xlabel("step", fontsize=8)
     right.set_title("relative error of w_t − w_0 vs Keras", fontsize=9)
     right.grid(alpha=0.3)

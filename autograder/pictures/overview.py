@@ -27,7 +27,8 @@ def draw_failure_rates(names, rates, shown=25):
     """Horizontal bars: the share of students failing each check (``names``, ``rates`` in
     [0, 1], sorted highest first; the first ``shown``). A PNG data URI."""
     names, rates = list(names)[:shown], list(rates)[:shown]
-    fig = figure(7.0, 0.25 * max(4, len(names)) + 0.8)
+    height = 0.25 * max(4, len(names)) + 0.8
+    fig = figure(7.0, height, {"left": 3.0 / 7.0, "right": 0.97, "bottom": 0.45 / height, "top": 1 - 0.3 / height})
     ax = fig.add_subplot()
     positions = np.arange(len(names))
     ax.barh(positions, rates, color="C3")
