@@ -76,8 +76,11 @@ def results_path(out, student):
     return Path(out) / "students" / safe_name(student) / "results.json"
 
 
-def grade_batch(submissions, out, jobs=2, force=False, limits=None, only=None):
-    """Grade every student folder into ``out``; returns the gradebook path.
+def grade_batch(submissions, out, jobs=2, force=False, limits=None, only=None, isolation="auto"):
+    """Grade every student folder into ``out``; returns the gradebook path. ``isolation`` is
+    chosen once, before any student (:func:`autograder.isolation.choose`; unavailable: raises
+    :class:`autograder.isolation.IsolationUnavailable`); every child of every student gets only
+    its own paths, so no student's run can see another's folder or the output folder.
 
     Beside each student's results.json (which records the grading time as Gradescope's
     ``execution_time``) goes their HTML report (report.html), and ``out``/index.html is the class
@@ -88,6 +91,8 @@ def grade_batch(submissions, out, jobs=2, force=False, limits=None, only=None):
     gradebook of the students graded so far and raises :class:`BatchInterrupted`.
     """
     from .engine import grade
+    from .isolation import choose
+    isolation = choose(isolation)
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     students = student_folders(submissions)
@@ -103,9 +108,7 @@ def grade_batch(submissions, out, jobs=2, force=False, limits=None, only=None):
         started = time.perf_counter()
         report = None
         try:
-            # other students' folders and the output folder are off limits to this submission
-            protected = [str(submissions), str(out)]
-            report = grade(folder, only=only, jobs=1, limits=limits, protected=protected)
+            report = grade(folder, only=only, jobs=1, limits=limits, isolation=isolation)
             payload = gradescope_results(report)
         except Exception as exc:  # a broken submission must not stop the batch
             payload = {"score": 0, "tests": [],
@@ -204,26 +207,29 @@ def _kill_children():
 
 
 def write_gradebook(out, names):
-    """gradebook.csv: student, total, then one column per exercise (points earned); a student
+    """gradebook.csv: student, total, one column per exercise (points earned), then the isolation
+    the student's children ran under; a student
     not graded yet has empty cells. Names are written as they are (CSV-quoted), a name a
     spreadsheet would take for a formula behind an apostrophe."""
     columns = exercises(ALL_CHECKS)
 
     def write(handle):
         writer = csv.writer(handle)
-        writer.writerow(["student", "total", *columns])
+        writer.writerow(["student", "total", *columns, "isolation"])
         for name in names:
             payload = _results(out, name)
             if payload is None:
-                writer.writerow([_cell(name), "", *[""] * len(columns)])
+                writer.writerow([_cell(name), "", *[""] * len(columns), ""])
                 continue
             per_exercise = dict.fromkeys(columns, 0.0)
             for test in payload.get("tests", []):
                 exercise = test.get("tags", [None])[0]
                 if exercise in per_exercise:
                     per_exercise[exercise] += float(test.get("score", 0))
+            extra = payload.get("extra_data")
+            isolation = extra.get("isolation", "") if isinstance(extra, dict) else ""
             writer.writerow([_cell(name), f"{float(payload.get('score', 0)):g}",
-                             *[f"{per_exercise[c]:g}" for c in columns]])
+                             *[f"{per_exercise[c]:g}" for c in columns], plain_text(str(isolation), 200)])
 
     return atomic_write(Path(out) / "gradebook.csv", write, encoding="utf-8", newline="")
 

@@ -16,13 +16,16 @@ def main(jobdir=None):
     from autograder.job import Job
     jobdir = Path(jobdir or sys.argv[1])
     job = Job.read(jobdir)
+    from autograder import sandbox
+    # limits first, on itself (the grader never forks with a preexec_fn)
+    limits = job.limits or {}
+    sandbox.set_limits(limits.get("memory"), limits.get("cpu"), limits.get("file"))
     sandbox_dir = Path(job.sandbox)
     results = Path(job.results)
     os.chdir(sandbox_dir)
 
     import numpy  # trusted imports happen before the sandbox
 
-    from autograder import sandbox
     from autograder.execution import describe_error, run_case
     from autograder.loader import load_submission
     from autograder.probes import resolve
@@ -41,7 +44,9 @@ def main(jobdir=None):
     # every run starts from the same random state, so grading the same code twice gives the same score
     random.seed(0)
     numpy.random.seed(0)
-    sandbox.install(protected=list(job.protected), allowed_read=[job.submission], writable=[str(sandbox_dir)])
+    if job.drop_capabilities:
+        sandbox.drop_capabilities()
+    sandbox.install(readable=list(job.readable), writable=[str(sandbox_dir)], hidden=list(job.hidden))
 
     try:
         submission = load_submission(job.submission, job.package)

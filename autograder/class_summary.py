@@ -27,11 +27,12 @@ def read_results(out, name):
 
 
 def isolation_of(payload):
-    """The isolation a student was graded under, as results.json records it (top level or in
-    its metadata), or None."""
+    """The isolation a student was graded under, as results.json records it
+    (``extra_data.isolation``; also read at the top level or in ``metadata``), or None."""
     value = payload.get("isolation")
-    if value is None and isinstance(payload.get("metadata"), dict):
-        value = payload["metadata"].get("isolation")
+    for holder in ("extra_data", "metadata"):
+        if value is None and isinstance(payload.get(holder), dict):
+            value = payload[holder].get("isolation")
     if isinstance(value, dict):
         value = ", ".join(f"{k}: {v}" for k, v in value.items())
     return None if value is None else plain_text(value, 200, newlines=False)

@@ -24,7 +24,7 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (_add_grade, _add_grade_batch, _add_make_exercises, _add_student_repo, _add_gradescope,
                 _add_gradescope_collect, _add_gradescope_fail, _add_nbgrader_course, _add_nbgrader_extract,
-                _add_notebook_grade, _add_keras_golden, _add_fetch_data):
+                _add_notebook_grade, _add_keras_golden, _add_fetch_data, _add_train):
         add(sub, common)
     return parser
 
@@ -69,6 +69,10 @@ def _limit_options(parser):
     parser.add_argument("--timeout", type=float, default=60.0, help="wall-clock seconds per exercise")
     parser.add_argument("--memory", type=float, default=4.0, help="GiB of memory per exercise")
     parser.add_argument("--disk", type=float, default=1.0, help="GiB a submission may write per exercise")
+    parser.add_argument("--isolation", choices=("auto", "bwrap", "kernel", "none"), default="auto",
+                        help="how each submission's children are confined: bubblewrap namespaces, kernel guards "
+                             "(Landlock and seccomp) where namespaces are not available, or none (not for "
+                             "credit); auto picks the strongest available and refuses to grade without one")
 
 
 def _force_option(parser, meaning):
@@ -126,16 +130,17 @@ def _add_grade(sub, common):
 def _run_grade(args):
     from . import progress
     from .engine import grade
+    from .isolation import IsolationUnavailable
     from .loader import NoSubmission, RefusedSubmission, submission_path
     from .report import format_table, write_results
-    with _failing_on(NoSubmission, RefusedSubmission):
+    with _failing_on(NoSubmission, RefusedSubmission, IsolationUnavailable):
         path = submission_path(args.path or course_folder.exercises_dir(),
                                log=lambda line: print(line, file=sys.stderr))
         # nothing extra is protected for --json: the grader writes it after grading, atomically,
         # and children write only in their sandbox (protecting its folder once hid .venv)
         with progress.exercise_line(sys.stderr) as running:
             report = grade(path, only=args.only, include_hidden=not args.public, limits=_limits(args),
-                           progress=running)
+                           isolation=args.isolation, progress=running)
     if not report.results:
         return _error(f"no check matches --only {args.only!r}")
     print(format_table(report))
@@ -163,7 +168,10 @@ def _add_grade_batch(sub, common):
 
 def _run_grade_batch(args):
     from .batch import grade_batch
-    grade_batch(args.submissions, args.out, jobs=args.jobs, force=args.force, limits=_limits(args), only=args.only)
+    from .isolation import IsolationUnavailable
+    with _failing_on(IsolationUnavailable):
+        grade_batch(args.submissions, args.out, jobs=args.jobs, force=args.force, limits=_limits(args), only=args.only,
+                    isolation=args.isolation)
     return 0
 
 
@@ -280,6 +288,54 @@ def _run_fetch_data(args):
                 where = fashion_mnist.download_fashion_mnist(target)
         fashion_mnist.load_fashion_mnist(where, download=False)
     print(f"Fashion-MNIST: {where}")
+    return 0
+
+
+# --------------------------------------------------------------------------- the course's experiments
+
+def _add_train(sub, common):
+    from .experiments import EXPERIMENTS
+    train = _command(sub, common, "train", _run_train, "train one of the course's networks on your own code "
+                     "with the course's settings: progress, validation accuracy, learning curves")
+    train.add_argument("experiment", metavar="EXPERIMENT", choices=list(EXPERIMENTS),
+                       help="one of: " + ", ".join(EXPERIMENTS))
+    train.add_argument("path", metavar="PATH", nargs="?", default=None,
+                       help="your code: a folder like exercises/ (default: the course folder's exercises/)")
+    train.add_argument("--save", metavar="FILE", help="save the learning curves to FILE (e.g. curves.png)")
+    train.add_argument("--epochs", type=int, metavar="N", help="train N epochs instead of the course's number")
+
+
+def _run_train(args):
+    """In-process, like the pytest front end: the student's own code on their own machine."""
+    from . import experiments
+    from .data.idx import DatasetError
+    from .loader import NoSubmission, RefusedSubmission, submission_path
+    spec = experiments.EXPERIMENTS[args.experiment]
+    if args.epochs is not None and args.epochs < 1:
+        return _error("--epochs must be at least 1")
+    with _failing_on(NoSubmission, RefusedSubmission):
+        path = submission_path(args.path or course_folder.exercises_dir(),
+                               log=lambda line: print(line, file=sys.stderr))
+    epochs = args.epochs or spec.epochs
+    print(f"{spec.title}: {spec.model}, {epochs} epochs, your code in {path}")
+    try:
+        with _failing_on(DatasetError, code=1):
+            history = experiments.run(spec.name, path, progress=experiments.TextProgress(), epochs=epochs)
+    except experiments.StudentCodeError as exc:
+        return _error(exc, 1)
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return _error("interrupted", 130)
+    except ImportError as exc:
+        return _error(f"{spec.name} needs {exc.name or exc}: pip install 'nnkit-autograder[keras]'"
+                      if spec.keras else exc, 1)
+    print(f"validation accuracy: {history.val_accuracy:.4f}")
+    if args.save or not experiments.has_display():
+        target = args.save or f"{spec.name}_curves.png"
+        experiments.plot(history, target)
+        print(f"saved the learning curves to {target}")
+    else:
+        experiments.plot(history)
     return 0
 
 

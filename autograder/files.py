@@ -66,8 +66,31 @@ def grading_root():
     return root
 
 
-def disk_usage(folder, pid):
-    """Bytes the child ``pid`` keeps on disk: its sandbox ``folder``'s files (each counted as at
+def process_tree(pid):
+    """``pid`` and every process descended from it (Linux: read from /proc; elsewhere ``[pid]``),
+    e.g. a sandbox launcher and the child it started in its namespaces."""
+    parents = {}
+    try:
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return [pid]
+    for entry in entries:
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rpartition(b")")[2].split()
+            parents.setdefault(int(fields[1]), []).append(int(entry))
+        except (OSError, ValueError, IndexError):
+            continue
+    tree, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        tree.append(current)
+        pending += parents.get(current, [])
+    return tree
+
+
+def disk_usage(folder, pids):
+    """Bytes the child processes ``pids`` (one pid or a list) keep on disk: its sandbox ``folder``'s files (each counted as at
     least a block, so that millions of empty files count too) and deleted files it still holds
     open or mapped. Folders nested deeper than MAX_SANDBOX_DEPTH count as unlimited (``inf``).
     Walks with folder handles, without recursion, so no depth or path length the child creates
@@ -109,7 +132,7 @@ def disk_usage(folder, pid):
         for handle, entries in stack:
             entries.close()
             os.close(handle)
-    return total + _deleted_but_open(pid)
+    return total + sum(_deleted_but_open(pid) for pid in ([pids] if isinstance(pids, int) else pids))
 
 
 def _deleted_but_open(pid):

@@ -64,6 +64,7 @@ def submission_context(report, title="", reveal_hidden=True, draw=True):
             "passed": all(c["status"] == "passed" for c in checks), "checks": checks,
             "output": plain_text(captured, limit=2 * MAX_TEXT + 100) if show_output else None})
     return {"title": title, "score": report.score, "max_score": report.max_score, "exercises": exercises,
+            "isolation": plain_text(getattr(report, "isolation", "") or "", 200, newlines=False),
             "version": __version__, "generated": time.strftime("%Y-%m-%d %H:%M"),
             "output_heading": CAPTURED_HEADING.strip(), "drawing_seconds": time.perf_counter() - started}
 

@@ -12,6 +12,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 JOB_FILE = "job.json"
+#: the kit's files a child imports (found by following the child's imports; a test keeps this
+#: true): the child reads the submission, runs probes and writes plain data. No formulas
+#: (checks/), hidden checks, golden files, reference or grader code among them.
+CHILD_SIDE = ("__init__.py", "child.py", "course.py", "course_folder.py", "data", "execution.py", "files.py",
+              "job.py", "loader.py", "probes", "protocol.py", "sandbox.py")
 #: interpreter flags of the child: no user site-packages, no script folder on sys.path. Not -I:
 #: it implies -E, which would ignore PYTHONHASHSEED (string hashes, hence set order, would change
 #: from run to run); the child's environment is built from scratch, so -E protects nothing.
@@ -21,8 +26,7 @@ CHILD_FLAGS = ("-s", "-P") if sys.version_info >= (3, 11) else ("-s",)
 KEPT_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "KERAS_HOME", "FASHION_MNIST_DIR",
                     "NNKIT_CACHE", "XDG_CACHE_HOME", "TF_CPP_MIN_LOG_LEVEL", "NNKIT_COURSE")
 #: of those, the ones an isolated child keeps (its temporary files and caches stay in its sandbox)
-CHILD_ENVIRONMENT = ("PATH", "HOME", "LANG", "KERAS_HOME", "FASHION_MNIST_DIR", "NNKIT_CACHE",
-                     "TF_CPP_MIN_LOG_LEVEL")
+CHILD_ENVIRONMENT = ("PATH", "LANG", "TF_CPP_MIN_LOG_LEVEL")
 
 
 @dataclass(frozen=True)
@@ -42,19 +46,26 @@ class Trial:
 class Job:
     """What one isolated child runs: the trials of one exercise on one submission.
 
-    ``submission`` is the folder of the student's modules, imported as package ``package``;
-    ``sandbox`` the only folder the child may write (its working folder) and ``results`` the
-    folder inside it where it writes one file per case; ``protected`` the folders it may never
-    read; ``requires`` what it prepares before the sandbox (``"tensorflow"``, ``"fashion_mnist"``).
+    ``submission`` is the folder of the student's modules (a copy taken by content), imported as
+    package ``package``; ``sandbox`` the only folder the child may write (its working folder) and
+    ``results`` the folder inside it where it writes one file per case; ``readable`` every other
+    path it may read (an allow-list; ``hidden`` paths inside them excepted); ``requires`` what it
+    prepares before the sandbox (``"tensorflow"``, ``"fashion_mnist"``); ``limits`` its resource
+    limits ({"memory": bytes, "cpu": seconds, "file": bytes}), which it sets on itself first;
+    ``drop_capabilities`` whether it gives up its capabilities (started as root without
+    namespaces).
     """
 
     submission: str
     package: str
     sandbox: str
     results: str
-    protected: tuple = ()
+    readable: tuple = ()
+    hidden: tuple = ()
     requires: tuple = ()
     trials: tuple = ()
+    limits: dict = None
+    drop_capabilities: bool = False
 
     def write(self, folder):
         """Write this job as ``folder/job.json`` (atomically); returns its path."""
@@ -67,26 +78,28 @@ class Job:
     def read(cls, folder):
         """The job written by :meth:`write` in ``folder`` (a trusted file: the grader wrote it)."""
         data = json.loads((Path(folder) / JOB_FILE).read_text(encoding="utf-8"))
-        return cls(submission=data["submission"], package=data["package"], sandbox=data["sandbox"],
-                   results=data["results"], protected=tuple(data["protected"]),
-                   requires=tuple(data["requires"]), trials=tuple(Trial(**trial) for trial in data["trials"]))
+        return cls(**{**data, "readable": tuple(data["readable"]), "hidden": tuple(data["hidden"]),
+                      "requires": tuple(data["requires"]),
+                      "trials": tuple(Trial(**trial) for trial in data["trials"])})
 
 
-def kit_command(flags, entry, *args):
+def kit_command(flags, entry, *args, import_root=None):
     """A command line running this kit's ``entry`` (``"module:function"``, called with no
     arguments; it reads ``sys.argv[1:]``) in this interpreter with ``flags``, importing the kit
-    from ``course_folder.IMPORT_ROOT`` first, whatever else is installed."""
-    from .course_folder import IMPORT_ROOT
+    from ``import_root`` (default ``course_folder.IMPORT_ROOT``) first, whatever else is installed."""
+    if import_root is None:
+        from .course_folder import IMPORT_ROOT as import_root
     module, function = entry.split(":")
-    bootstrap = (f"import sys; sys.path[:] = [{str(IMPORT_ROOT)!r}] + [p for p in sys.path if p]; "
+    bootstrap = (f"import sys; sys.path[:] = [{str(import_root)!r}] + [p for p in sys.path if p]; "
                  f"from {module} import {function}; sys.exit({function}())")
     return [sys.executable, *flags, "-c", bootstrap, *map(str, args)]
 
 
-def child_command(jobdir):
+def child_command(jobdir, kit):
     """The command line of an isolated child running the job in ``jobdir``: this interpreter
-    with CHILD_FLAGS, importing the kit from ``course_folder.IMPORT_ROOT`` only."""
-    return kit_command(CHILD_FLAGS, "autograder.child:main", jobdir)
+    with CHILD_FLAGS, importing the kit from ``kit``, a folder holding only the child-side code
+    (:data:`CHILD_SIDE`, laid out by ``isolation.lay_out_child_kit``)."""
+    return kit_command(CHILD_FLAGS, "autograder.child:main", jobdir, import_root=kit)
 
 
 def child_environment(extra=None, kept=KEPT_ENVIRONMENT):

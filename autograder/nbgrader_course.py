@@ -3,23 +3,30 @@
 One assignment per course chapter, one notebook per assignment (``source/<a>/<a>.ipynb``):
 
 * a locked setup cell (``%load_ext autograder.notebook``);
-* per course module the chapter needs, a markdown cell explaining each step (from the docstrings)
-  and one code cell holding the whole module, starting with ``%%module NAME``. Solution regions
+* per course module the chapter needs, a markdown cell introducing it (its docstring), then the
+  module split over code cells (:func:`module_parts`): each exercise function of the chapter in a
+  cell of its own (an nbgrader solution cell, after a markdown cell built from its docstring),
+  the given code between them in plain cells, every cell starting with ``%%module NAME part K of
+  N`` (the kernel joins the parts, :func:`autograder.notebook.join_parts`). Solution regions
   (``### BEGIN SOLUTION`` … ``### END SOLUTION``, kept from the reference) are the chapter's
   exercises and, where a check of this chapter needs them, exercises of another chapter that
   the student carries over; every other exercise is the plain stub ``raise NotImplementedError``;
 * per exercise (per chapter, for the training exercises whose checks span several chapters) an
   autograded, locked test cell worth the CLI's points of its checks. It calls
   :func:`autograder.notebook.grade`, which grades the *text* of the module cells in a fresh,
-  isolated grader process; hidden checks are added inside ``### BEGIN HIDDEN TESTS``.
+  isolated grader process; hidden checks are added inside ``### BEGIN HIDDEN TESTS``;
+* at the end, the chapter's experiments (:mod:`autograder.experiments`, the chapter of the check
+  that trains the same network) as ungraded cells: load the data, train, plot the curves. They
+  are skipped while nbgrader grades (``NBGRADER_EXECUTION``).
 
 Each check belongs to exactly one chapter, so the test cells' points add up, per exercise and in
 total, to the CLI's. The chapter of a check is the chapter that teaches its exercise; a training
 check (``convergence.*``), whose exercise has no code of its own, belongs to the latest chapter
 teaching one of the exercises it depends on.
 
-``nnkit nbgrader-extract NOTEBOOK FOLDER`` writes a notebook's modules as a
-submission folder (the kit's stubs for the rest), to grade it with ``python -m autograder grade``.
+``nnkit nbgrader-extract NOTEBOOK FOLDER`` writes a notebook's modules (each joined from its
+cells) as a submission folder (the kit's stubs for the rest), to grade it with
+``python -m autograder grade``.
 """
 import ast
 import re
@@ -29,10 +36,10 @@ from pathlib import Path
 from . import course_folder
 from .checks import ALL_CHECKS
 from .course import CHAPTERS, MODULES, exercise_of_function, module_of
+from .notebook import join_parts, parse_module_line
 from .stubs import BEGIN, END, functions_by_name
 
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
-MAGIC = re.compile(r"^%%module[ \t]+(\w+)[ \t]*$")
 COURSE_ID = "nnkit"
 
 
@@ -168,14 +175,12 @@ def course_plan():
 
 # --------------------------------------------------------------------------- module cells
 
-def module_cell_source(module, needed, reference_dir=None):
-    """``%%module NAME`` and the reference module, keeping the solution regions of the needed
-    exercises and turning every other one into ``raise NotImplementedError``."""
-    source = (Path(reference_dir or course_folder.reference_dir()) / f"{module}.py").read_text(encoding="utf-8")
-    lines = source.splitlines(keepends=True)
-    regions = {region.start: region for region in reference_regions(module, reference_dir)}
-    out, skip_until = [f"%%module {module}\n"], 0
-    for number, line in enumerate(lines, start=1):
+def _render(lines, regions, needed, first, last):
+    """Lines ``first``..``last`` (1-based) of a reference module, keeping the solution regions of
+    the needed exercises and turning every other one into ``raise NotImplementedError``."""
+    out, skip_until = [], 0
+    for number in range(first, last + 1):
+        line = lines[number - 1]
         if number <= skip_until:
             continue
         region = regions.get(number)
@@ -185,7 +190,68 @@ def module_cell_source(module, needed, reference_dir=None):
             skip_until = region.end
             continue
         out.append(line)
-    return "".join(out).rstrip("\n")
+    return "".join(out)
+
+
+def module_cell_source(module, needed, reference_dir=None):
+    """``%%module NAME`` and the whole reference module in one text, keeping the solution regions
+    of the needed exercises and turning every other one into ``raise NotImplementedError``."""
+    source = (Path(reference_dir or course_folder.reference_dir()) / f"{module}.py").read_text(encoding="utf-8")
+    lines = source.splitlines(keepends=True)
+    regions = {region.start: region for region in reference_regions(module, reference_dir)}
+    return f"%%module {module}\n" + _render(lines, regions, needed, 1, len(lines)).rstrip("\n")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One cell's share of a module: an exercise function (``region`` set) or given code."""
+    module: str
+    number: int        # K of ``part K of N``
+    count: int         # N
+    code: str          # the lines of the module, without the magic line
+    region: Region = None
+    defines: tuple = ()  # classes and functions (dotted) whose definition starts in the part
+
+    @property
+    def source(self):
+        """The cell's text: the magic line, then the code."""
+        magic = f"%%module {self.module}" + (f" part {self.number} of {self.count}" if self.count > 1 else "")
+        return f"{magic}\n{self.code}"
+
+
+
+def module_parts(module, needed, reference_dir=None):
+    """The module as a list of :class:`Part`: each function holding a solution region of a needed
+    exercise on its own, the given code between them as parts of their own (blank lines at
+    their edges dropped; :func:`autograder.notebook.join_parts` puts them back). Joined, the
+    parts' code is :func:`module_cell_source`'s text."""
+    source = (Path(reference_dir or course_folder.reference_dir()) / f"{module}.py").read_text(encoding="utf-8")
+    lines = source.splitlines(keepends=True)
+    all_regions = reference_regions(module, reference_dir)
+    regions = {region.start: region for region in all_regions}
+    functions = functions_by_name(source)
+    spans = []
+    for region in all_regions:
+        if region.exercise in needed:
+            node = functions[region.function]
+            first = min([node.lineno] + [decorator.lineno for decorator in node.decorator_list])
+            spans.append((first, max(node.end_lineno, region.end), region))  # END is a comment
+    pieces, position = [], 1
+    for first, last, region in sorted(spans, key=lambda span: span[0]):
+        pieces.append((position, first - 1, None))
+        pieces.append((first, last, region))
+        position = last + 1
+    pieces.append((position, len(lines), None))
+    classes = {node.name: node.lineno for node in ast.walk(ast.parse(source)) if isinstance(node, ast.ClassDef)}
+    codes = []
+    for first, last, region in pieces:
+        code = re.sub(r"\A(?:[ \t]*\n)+", "", _render(lines, regions, needed, first, last)).rstrip()
+        starts = sorted([(line, name) for name, line in classes.items()]
+                        + [(node.lineno, name) for name, node in functions.items()])
+        if code:
+            codes.append((code, region, tuple(name for line, name in starts if first <= line <= last)))
+    return [Part(module, number, len(codes), code, region, defines)
+            for number, (code, region, defines) in enumerate(codes, start=1)]
 
 
 # --------------------------------------------------------------------------- notebooks
@@ -259,9 +325,139 @@ def graded_cell_source(group):
     return "\n".join(lines)
 
 
+#: A short explanation per exercise, shown before its cell after the docstring's summary: why the
+#: step is done this way (the course's explanations, in this kit's words).
+EXPLANATIONS = {
+    "SingleLayer.forpass": "One matrix product handles the whole batch: each row of x is a sample, so x·w gives one "
+                           "z per sample, and b is added to every row (broadcasting).",
+    "SingleLayer.backprop": "With the sigmoid and the logistic loss, dL/dz is simply a − y. The product xᵀ·err adds "
+                            "up each feature's contribution over the samples; dividing by m makes it the gradient "
+                            "of the mean loss.",
+    "DualLayer.forpass": "The hidden layer is a single layer with `units` outputs; its activations a1 are kept "
+                         "because backpropagation needs them.",
+    "DualLayer.backprop": "The output layer's gradients are those of a single layer whose input is a1. The error "
+                          "reaches the hidden layer through w2 and is scaled by the sigmoid's derivative a1(1 − a1).",
+    "DualLayer.init_weights": "Every weight starting at the same value makes all hidden units compute the same "
+                              "thing and get the same update: they stay identical, which is why this network "
+                              "learns slowly (compare the experiment's two starts).",
+    "RandomInitNetwork.init_weights": "Random starting weights break the symmetry: each hidden unit starts "
+                                      "different and learns something different.",
+    "XavierInitNetwork.init_weights": "Xavier (Glorot) scales the random start to the layer's fan-in and fan-out, "
+                                      "so the activations neither vanish nor saturate at the start.",
+    "penalty_grad": "L1 pushes weights towards exactly zero (its gradient is the sign), L2 shrinks them in "
+                    "proportion to their size; divided by m like the gradient of the mean loss.",
+    "MinibatchNetwork.gen_batch": "A generator (`yield`) hands out one batch at a time without building a list; a "
+                                  "new shuffle every epoch keeps the batches different from one epoch to the next.",
+    "MultiClassNetwork.softmax": "Exponentials make the scores positive; dividing by each row's sum makes the row a "
+                                 "probability distribution. Subtracting the row's maximum first changes nothing "
+                                 "mathematically but keeps exp from overflowing.",
+    "MultiClassNetwork.init_weights": "The random start of the two-layer network, with k output units.",
+    "MultiClassNetwork.forpass": "The forward pass of the two-layer network, with k outputs per sample.",
+    "MultiClassNetwork.backprop": "The backpropagation of the two-layer network, with an error of k columns.",
+    "MultiClassNetwork.training": "For the softmax with the cross-entropy, the derivative of the loss with respect "
+                                  "to z2 is again a − y: the softmax's derivatives and the logarithm's cancel out.",
+    "Momentum.update": "A velocity, a decaying sum of the past steps: gradients that agree build up speed, "
+                       "gradients that oscillate cancel out.",
+    "RMSProp.update": "Each step is divided by a running root mean square of that parameter's gradients: steep "
+                      "directions take smaller steps, flat ones larger.",
+    "Adam.update": "Momentum's averaged gradient scaled as in RMSProp, with a correction for moments that start "
+                   "at zero.",
+    "dropout": "Silencing random units while training keeps the network from relying on any single one; scaling "
+               "the survivors keeps the expected activation unchanged.",
+    "EarlyStopping": "Stop once the validation loss no longer improves: from there on, the network learns the "
+                     "training set by heart rather than the problem.",
+    "numerical_diff": "The central difference is accurate to O(h²), the one-sided (f(x + h) − f(x)) / h only to O(h).",
+    "numerical_gradient": "One central difference per entry: slow, but it checks any analytic gradient.",
+    "build_keras_model": "Dense layers are the products x·w + b of the NumPy network; Keras derives the "
+                         "backpropagation itself.",
+}
+
+
+def _given_text(part, stubbed):
+    """The markdown before a cell of given code (None for the module's opening part): what it
+    defines, and the stubs it holds of exercises that are not part of this assignment."""
+    if part.number == 1:
+        return None
+    shown = [name for name in part.defines if not name.endswith(".__init__") and name not in stubbed]
+    what = ", ".join(f"`{name}`" for name in shown) if shown else "the rest of the module"
+    stubs = [name for name in part.defines if name in stubbed]
+    text = f"Given code, to run as it is: {what}."
+    if stubs:
+        text += f" It keeps the stub of {', '.join(f'`{name}`' for name in stubs)} (not part of this assignment)."
+    return text
+
+
+def _exercise_text(region, homes, chapter_index):
+    title = f"### `{region.function}`"
+    if homes[region.exercise] != chapter_index:
+        return (f"{title} (carried over from assignment {homes[region.exercise] + 1})\n\n"
+                f"{_paragraphs(region.doc)[0]}\n\nPaste your solution of assignment {homes[region.exercise] + 1} "
+                "here (it is graded there; the checks of this assignment use it).")
+    summary, rest = _paragraphs(region.doc)
+    text = f"{title}\n\n{summary}"
+    if region.exercise in EXPLANATIONS:
+        text += f" {EXPLANATIONS[region.exercise]}"
+    if rest:
+        text += "\n\n```text\n" + "\n".join(line.rstrip() for line in rest.splitlines()) + "\n```"
+    return text + "\n\nYour code replaces `raise NotImplementedError()` under `# YOUR CODE HERE`."
+
+
+def chapter_experiments(chapter_index):
+    """The experiments (:data:`autograder.experiments.EXPERIMENTS`) that end a chapter: those
+    whose check (the check training the same network) this chapter's notebook grades."""
+    from .experiments import EXPERIMENTS
+    checks = {check.id: check for check in ALL_CHECKS}
+    homes = home_chapters()
+    return [experiment for experiment in EXPERIMENTS.values()
+            if chapter_of_check(checks[experiment.check], homes) == chapter_index]
+
+
+DATASETS = {"breast_cancer": "the breast cancer data (364 training, 91 validation samples, 30 standardised "
+                             "features)",
+            "fashion_mnist": "Fashion-MNIST (48,000 training, 12,000 validation images of 784 pixels in [0, 1], "
+                             "one-hot targets)"}
+
+
+def experiment_cells(experiment):
+    """The ungraded cells of one experiment: what it is, load the data, train, plot."""
+    name = experiment.name
+    slug = _slug(name).replace("_", "-")
+    from nbformat.v4 import new_code_cell
+    load = new_code_cell(
+        "# Experiment (not graded; skipped while nbgrader grades the notebook): the data\n"
+        "from autograder import experiments\n"
+        "import nnkit_notebook  # the modules of this notebook's %%module cells\n"
+        "\n"
+        "run_experiment = not experiments.grading()\n"
+        "if run_experiment:\n"
+        f"    data = experiments.load_data({name!r})\n"
+        "    print('training:', data.x_train.shape, data.y_train.shape, ' validation:', data.x_val.shape, "
+        "data.y_val.shape)")
+    train = new_code_cell(
+        f"# {experiment.model} trained {experiment.epochs} epochs with your code\n"
+        "if run_experiment:\n"
+        f"    history = experiments.run({name!r}, nnkit_notebook, data=data, progress=experiments.TextProgress(terminal=True))\n"
+        "    print(f'validation accuracy: {history.val_accuracy:.3f}')")
+    draw = new_code_cell(
+        "# the learning curves: loss and accuracy per epoch, on the training and the validation data\n"
+        "if run_experiment:\n"
+        "    experiments.plot(history)")
+    for cell, kind in ((load, "data"), (train, "train"), (draw, "plot")):
+        cell.id = f"experiment-{slug}-{kind}"
+    intro = _markdown(f"experiment_{name}", f"""
+## Experiment: {experiment.title}
+
+As in the course: `{experiment.model}` from your code above, trained {experiment.epochs} epochs on
+{DATASETS[experiment.dataset]}, with the training and validation loss (the `losses` and
+`val_losses` the class records) and accuracy after every epoch. Not graded: run it to see what your
+network learns (`nnkit train {name}` does the same from a terminal).
+""")
+    return [intro, load, train, draw]
+
+
 def build_notebook(chapter_index):
     """The source notebook (with solutions and hidden tests) of one chapter."""
-    from nbformat.v4 import new_notebook
+    from nbformat.v4 import new_code_cell, new_notebook
     chapter = CHAPTERS[chapter_index]
     homes = home_chapters()
     groups = graded_cells(chapter_index)
@@ -274,11 +470,13 @@ def build_notebook(chapter_index):
 
 {chapter.intro}
 
-**How this notebook works.** Each code cell that starts with `%%module NAME` holds one whole course
-module, as in the kit's `exercises/NAME.py`. Keep that first line, and replace every
+**How this notebook works.** The code cells that start with `%%module NAME` hold the course module
+`NAME`, as in the kit's `exercises/NAME.py`, one function to write (or a stretch of given code) per
+cell; a method keeps its indentation inside its class, and `part K of N` on the first line says
+where the cell goes in the module. Keep that first line, and replace every
 `raise NotImplementedError()` under `# YOUR CODE HERE` with your code; everything else (training
-loops, losses, prediction) is given. After the cell has run, its classes and functions can be
-tried in cells of your own.
+loops, losses, prediction) is given. Once all the parts of a module have run, its classes and
+functions can be tried in cells of your own.
 
 Each test cell hands the code of the `%%module` cells to the kit's grader, which runs it in a
 separate, sandboxed process and prints one line per check: what was expected, what came, and a
@@ -296,20 +494,26 @@ before you submit. This assignment is worth {total} points{f', {hidden} of them 
         others = [r for r in regions if r.exercise not in needed]
         text = [f"## The module `{module}`", "", docstring.strip(), ""]
         if own:
-            text += ["Your code in this cell, step by step:", ""]
-            text += [f"{i}. **`{r.function}`** — {_doc_block(r.doc)}" for i, r in enumerate(own, start=1)]
-            text.append("")
+            text += ["To write in this module: " + ", ".join(f"`{r.function}`" for r in own) + "."]
         if carried:
-            text += ["Carried over from an earlier assignment: paste your solution (it is graded there; "
-                     "the checks of this assignment use it):", ""]
-            text += [f"- **`{r.function}`** (assignment {homes[r.exercise] + 1}) — {_paragraphs(r.doc)[0]}"
-                     for r in carried]
-            text.append("")
+            text += ["Carried over from an earlier assignment: "
+                     + ", ".join(f"`{r.function}` (assignment {homes[r.exercise] + 1})" for r in carried) + "."]
         if others:
             text += ["Not part of this assignment (they stay `raise NotImplementedError`): "
                      + ", ".join(f"`{r.function}`" for r in others) + "."]
         cells.append(_markdown(f"about_{module}", "\n".join(text)))
-        cells.append(_code(f"module_{module}", module_cell_source(module, needed), solution=True))
+        for part in module_parts(module, needed):
+            if part.region is not None:
+                cells.append(_markdown(f"about_{module}_{_slug(part.region.function)}",
+                                       _exercise_text(part.region, homes, chapter_index)))
+                cells.append(_code(f"module_{module}_{_slug(part.region.function)}", part.source, solution=True))
+                continue
+            explanation = _given_text(part, {r.function for r in others})
+            if explanation:
+                cells.append(_markdown(f"about_{module}_given_{part.number}", explanation))
+            given = new_code_cell(part.source)
+            given.id = f"given-{module}-{part.number}".replace("_", "-")
+            cells.append(given)
         available = set(modules[: position + 1])
         for group in groups:
             if group.exercise in placed or not set(group.modules) <= available:
@@ -327,6 +531,8 @@ before you submit. This assignment is worth {total} points{f', {hidden} of them 
     missing = [g.exercise for g in groups if g.exercise not in placed]
     if missing:
         raise ValueError(f"{chapter.name}: no place for the tests of {', '.join(missing)}")
+    for experiment in chapter_experiments(chapter_index):
+        cells += experiment_cells(experiment)
     cells.append(_markdown("end", f"*End of assignment {chapter_index + 1}: {total} points in all.*"))
     notebook = new_notebook(cells=cells)
     notebook.metadata.update({
@@ -369,20 +575,27 @@ def write_course(directory, course_id=COURSE_ID, force=False):
 # --------------------------------------------------------------------------- submissions
 
 def notebook_sources(notebook):
-    """{module: code} of a notebook's ``%%module`` cells (a path or a notebook object; the last
-    cell of a module wins, as when the notebook runs)."""
+    """{module: code} of a notebook's ``%%module`` cells (a path or a notebook object), each
+    module joined from its cells ``part K of N`` in the order of K
+    (:func:`autograder.notebook.join_parts`, as the kernel does); for a part written twice, or a
+    module written again whole, the last cell wins, as when the notebook runs top to bottom."""
     import nbformat
     if not hasattr(notebook, "cells"):
         notebook = nbformat.read(str(notebook), as_version=4)
-    sources = {}
+    parts = {}
     for cell in notebook.cells:
         if cell.cell_type != "code":
             continue
         first, _, rest = cell.source.partition("\n")
-        match = MAGIC.match(first.strip())
-        if match and match.group(1) in MODULES:
-            sources[match.group(1)] = rest.rstrip() + "\n"
-    return sources
+        parsed = parse_module_line(first)
+        if parsed and parsed[0] in MODULES:
+            module, number, count = parsed
+            known_count, texts = parts.get(module, (count, {}))
+            texts = texts if known_count == count else {}
+            texts[number] = rest
+            parts[module] = (count, texts)
+    return {module: join_parts([texts[number] for number in sorted(texts)])
+            for module, (count, texts) in parts.items()}
 
 
 def extract_submission(notebook, folder):

@@ -6,6 +6,9 @@ Kernel side, loaded by the notebook's first cell (``%load_ext autograder.noteboo
   (``single_layer``, ``dual_layer``, …) as it would be written in ``exercises/NAME.py``. Its text
   is kept for grading, and the module is imported in the kernel (beside the kit's stubs of the
   modules the notebook does not hold) so its classes can be tried out in later cells.
+  ``%%module NAME part K of N`` — the module split over N cells (one exercise function, or a
+  stretch of given code, per cell; a method keeps its indentation inside its class): the parts
+  are joined in order (:func:`join_parts`) and the module is imported once all N have run.
 * ``grade(check_ids)`` — called by the notebook's test cells. It hands the *text* of the module
   cells to a fresh grader process (``nnkit notebook-grade``, run with ``python -I``, :func:`autograder.job.kit_command`), which grades it with
   the isolated engine exactly as ``python -m autograder grade`` would: the student's code runs in
@@ -20,6 +23,7 @@ Grader side: ``nnkit notebook-grade FOLDER RESULT.json CHECK_ID...`` (started by
 RESULT.json (:func:`grade_to_file`).
 """
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -36,9 +40,41 @@ PACKAGE = "nnkit_notebook"
 #: wall-clock limit of one test cell's grading (the engine limits each exercise to 60 s)
 GRADE_TIMEOUT = 600
 
-#: module name -> text of the last ``%%module`` cell run for it
+#: module name -> text of the last ``%%module`` cell run for it (its parts joined)
 SOURCES = {}
+#: module name -> (N, {K: text of part K}) of the ``%%module NAME part K of N`` cells run
+PARTS = {}
 _state = {"folder": None}
+#: the first line of a module cell: ``%%module NAME`` or ``%%module NAME part K of N``
+_MODULE_PART = r"(\w+)(?:[ \t]+part[ \t]+(\d+)[ \t]+of[ \t]+(\d+))?"
+MAGIC = re.compile(rf"^%%module[ \t]+{_MODULE_PART}[ \t]*$")
+_ARGUMENTS = re.compile(rf"^{_MODULE_PART}$")
+
+
+def parse_module_line(line):
+    """``(module, K, N)`` of a module cell's first line (``%%module NAME [part K of N]``; a
+    whole module is part 1 of 1), or None for any other line."""
+    match = MAGIC.match(line.strip())
+    if not match:
+        return None
+    return _parsed(match)
+
+
+def _parsed(match):
+    name, part, count = match.groups()
+    return name, int(part or 1), int(count or 1)
+
+
+def join_parts(texts):
+    """One module text from its parts in order: blank lines around each part dropped, parts
+    separated by one blank line before an indented part (a method inside its class) and two
+    before a top-level one, as in the course's files."""
+    texts = [re.sub(r"\A(?:[ \t]*\n)+", "", text).rstrip() for text in texts]
+    texts = [text for text in texts if text]
+    joined = texts[0] if texts else ""
+    for text in texts[1:]:
+        joined += ("\n\n" if text[:1] in (" ", "\t") else "\n\n\n") + text
+    return joined + "\n"
 
 
 # --------------------------------------------------------------------------- kernel side
@@ -50,9 +86,36 @@ class NoPoints(AssertionError):
 def load_ipython_extension(ipython):
     """``%load_ext autograder.notebook``: registers the ``%%module`` cell magic."""
     def module(line, cell):
-        return define_module(line.strip(), cell, namespace=ipython.user_ns)
-    module.__doc__ = define_module.__doc__
+        return define_module_part(line.strip(), cell, namespace=ipython.user_ns)
+    module.__doc__ = define_module_part.__doc__
     ipython.register_magic_function(module, "cell", "module")
+
+
+def define_module_part(arguments, source, namespace=None):
+    """``%%module NAME [part K of N]``: keep part K of module NAME; once all N parts have run,
+    define the module from them (:func:`define_module`). Running the last part before an earlier
+    one says which are missing."""
+    match = _ARGUMENTS.match(arguments.strip())
+    if not match:
+        raise ValueError(f"%%module needs a course module, and `part K of N` for a module split over "
+                         f"cells (got {arguments!r})")
+    name, part, count = _parsed(match)
+    if name not in MODULES:
+        raise ValueError(f"%%module needs one of the course modules: {', '.join(MODULES)} (got {name!r})")
+    if not 1 <= part <= count:
+        raise ValueError(f"%%module {arguments}: part {part} of {count} does not exist")
+    known_count, parts = PARTS.get(name, (count, {}))
+    if known_count != count:
+        parts = {}
+    parts[part] = source
+    PARTS[name] = (count, parts)
+    missing = [k for k in range(1, count + 1) if k not in parts]
+    if missing:
+        if part == count:
+            print(f"module {name}: run its cells `part {', '.join(map(str, missing))} of {count}` too "
+                  "(the module is defined once all its parts have run)")
+        return None
+    return define_module(name, join_parts([parts[k] for k in range(1, count + 1)]), namespace=namespace)
 
 
 def define_module(name, source, namespace=None):

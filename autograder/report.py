@@ -96,6 +96,8 @@ def format_table(report, reveal_hidden=True, width=100):
     skipped = sum(r.check.points for r in report.results if r.verdict.status == "skipped")
     if skipped:
         lines.append(f"({_num(skipped)} points skipped: see the SKIP lines for what to install)")
+    if report.isolation:
+        lines.append(f"Isolation: {report.isolation}")
     return "\n".join(lines)
 
 
@@ -127,7 +129,8 @@ def gradescope_results(report, reveal_hidden=False):
         })
     return {"score": report.score, "tests": tests, "output_format": "text",
             "output": f"{report.score:g}/{report.max_score:g} points",
-            "visibility": "visible", "stdout_visibility": "hidden"}
+            "visibility": "visible", "stdout_visibility": "hidden",
+            "extra_data": {"isolation": report.isolation}}
 
 
 def write_results(report, path):

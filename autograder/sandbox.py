@@ -1,21 +1,23 @@
-"""Guards installed in the child process before the submission is imported.
+"""Guards a child installs in itself before the submission is imported: the layers that work
+from inside one process. The outer layer, the child's view of the file system (bubblewrap), is
+set up by the grader when it starts the child (:mod:`autograder.isolation`).
 
-Two layers, both installed by :func:`install` and both irreversible:
+Two layers, both installed by :func:`install`, both irreversible, both allow-lists:
 
-* An audit hook (PEP 578: it cannot be removed once added) refuses to read protected paths (the
-  reference, the grader, the kit's tests, other students' folders, every grading run's temporary
-  folders, the grader's output, other processes' /proc entries), to write anywhere but the child's
-  own sandbox directory, to list protected folders, to start processes, to raise resource
-  limits and to call native code through ctypes. It gives clear error messages, but it lives in
-  the child's memory: code that corrupts that memory (numpy's ``__array_interface__`` can view
-  any address) can switch it off.
 * Kernel guards, which no code in the process can undo: a seccomp filter (no new processes or
-  programs, no signals to other processes, no ptrace, no raising limits, no mounts or namespaces,
-  no sockets, no terminal injection) and, where the kernel has Landlock, the same file rules as the hook
-  (read nothing protected, write only in the sandbox). They are applied when the platform offers
-  them (Linux); :data:`GUARDS` records which ones are active.
+  programs, no signals to other processes and no signal ownership through fcntl, no ptrace, no
+  changing other processes' priority or CPUs, no raising limits, no mounts or namespaces, no
+  sockets, no terminal injection) and, where the kernel has Landlock, the file rules (read only
+  the paths the child needs, write only in its scratch folder; with Landlock ABI 6 also no signal
+  out of the sandbox). They are applied when the platform offers them (Linux); :data:`GUARDS`
+  records which ones are active.
+* An audit hook (PEP 578: it cannot be removed once added) with the same file rules, which also
+  refuses to start processes, raise limits and call native code through ctypes. It gives clear
+  error messages, but it lives in the child's memory: code that corrupts that memory can switch
+  it off; the kernel guards and the file-system view are what hold.
 
-Resource limits (memory, CPU time, file size) are set by the parent before exec.
+Resource limits (memory, CPU time, file size) are set by the child itself, first thing
+(:func:`set_limits`).
 """
 import os
 import stat
@@ -32,6 +34,9 @@ WRITE_EVENTS = {"os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "o
                 "os.link", "os.symlink", "os.truncate", "os.utime", "shutil.copyfile", "shutil.move"}
 #: ioctl requests that push input into a terminal (TIOCSTI, TIOCLINUX)
 TERMINAL_INJECTION = (0x5412, 0x541C)
+#: fcntl commands that make the kernel send signals to a process of one's choice
+#: (F_SETOWN, F_SETSIG, F_SETOWN_EX)
+SIGNAL_OWNERSHIP = (8, 10, 15)
 
 #: which kernel guards :func:`install` applied in this process: {"seccomp": bool, "landlock": ABI or 0}
 GUARDS = {"seccomp": False, "landlock": 0}
@@ -41,10 +46,11 @@ class SandboxViolation(PermissionError):
     """The submission tried something the grader does not allow."""
 
 
-def install(protected, allowed_read, writable):
-    """Install the kernel guards (where available), then the audit hook. All arguments are lists
-    of folder paths: nothing under ``protected`` may be read except under ``allowed_read`` and
-    ``writable``; nothing may be written except under ``writable``.
+def install(readable, writable, hidden=()):
+    """Install the kernel guards (where available), then the audit hook. The arguments are lists
+    of paths, allow-lists: nothing may be read except under ``readable`` or ``writable`` (and the
+    process's own /proc entry), nothing written except under ``writable``; nothing under
+    ``hidden`` (paths inside readable folders, e.g. the kit installed in site-packages) is read.
 
     Everything the hook uses is bound now, as immutable locals, so that a submission patching
     os.path, builtins or the lists afterwards cannot loosen it.
@@ -53,18 +59,18 @@ def install(protected, allowed_read, writable):
     str_type, int_type, bytes_type, pathlike = str, int, bytes, os.PathLike
     is_instance = isinstance
     write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
-    protected = tuple(realpath(p) for p in protected)
-    readable = tuple(realpath(p) for p in allowed_read) + tuple(realpath(p) for p in writable)
+    own_proc = "/proc/" + str(os.getpid())
     writable = tuple(realpath(p) for p in writable) + ("/dev/null",)
+    readable = tuple(realpath(p) for p in readable) + writable + (own_proc,)
+    hidden = tuple(realpath(p) for p in hidden)
     blocked, write_events = frozenset(BLOCKED_EVENTS), frozenset(WRITE_EVENTS)
     injection, listing = frozenset(TERMINAL_INJECTION), frozenset(("os.listdir", "os.scandir"))
-    proc_prefix, own_proc = "/proc/", "/proc/" + str(os.getpid())
 
-    _confine(protected, readable, writable)
+    _confine(_split_around(readable, hidden), writable)
 
     def inside(path, roots):
         for root in roots:
-            if path == root or path.startswith(root + sep):
+            if path == root or path.startswith(root + sep) or root == sep:
                 return True
         return False
 
@@ -75,12 +81,6 @@ def install(protected, allowed_read, writable):
             return realpath(fsdecode(path))
         except (TypeError, ValueError):
             return None
-
-    def other_process(path):
-        if not path.startswith(proc_prefix):
-            return False
-        entry = path[len(proc_prefix):].partition(sep)[0]
-        return entry.isdigit() and not (path == own_proc or path.startswith(own_proc + sep))
 
     def hook(event, args):
         if event in blocked:
@@ -94,7 +94,7 @@ def install(protected, allowed_read, writable):
             writing = "w" in mode or "a" in mode or "x" in mode or "+" in mode or (flags & write_flags)
             if writing and not inside(path, writable):
                 raise SandboxViolation("not allowed while grading: writing " + path)
-            if (inside(path, protected) or other_process(path)) and not inside(path, readable):
+            if not inside(path, readable) or inside(path, hidden):
                 raise SandboxViolation("not allowed while grading: reading " + path)
         elif event in write_events:
             for arg in args[:2]:
@@ -103,30 +103,51 @@ def install(protected, allowed_read, writable):
                     raise SandboxViolation("not allowed while grading: " + event + " " + path)
         elif event in listing and args:
             path = resolved(args[0])
-            if path is not None and (inside(path, protected) or other_process(path)) and not inside(path, readable):
+            if path is not None and (not inside(path, readable) or inside(path, hidden)):
                 raise SandboxViolation("not allowed while grading: listing " + path)
         elif event == "fcntl.ioctl" and len(args) > 1 and args[1] in injection:
             raise SandboxViolation("not allowed while grading: terminal ioctl")
+        elif event == "fcntl.fcntl" and len(args) > 1 and args[1] in signal_owner:
+            raise SandboxViolation("not allowed while grading: fcntl signal ownership")
 
+    signal_owner = frozenset(SIGNAL_OWNERSHIP)
     sys.addaudithook(hook)
 
 
 def set_limits(memory_bytes, cpu_seconds, file_bytes=256 * 1024 * 1024):
-    """preexec: cap address space, CPU time and written file size; no core dumps; own session."""
+    """Cap this process's address space, CPU time and written file size; no core dumps. Called
+    by the child itself, first thing (never as a ``preexec_fn``: forking a threaded grader with
+    one can deadlock in a library's fork handler)."""
     import resource
-    os.setsid()
     for limit, value in ((resource.RLIMIT_AS, memory_bytes), (resource.RLIMIT_CPU, cpu_seconds),
                          (resource.RLIMIT_FSIZE, file_bytes), (resource.RLIMIT_CORE, 0)):
         if value is not None:
             resource.setrlimit(limit, (int(value), int(value)))
 
 
-def kit_paths():
-    """The grader's own folders, which submissions may never read."""
-    from .course_folder import IMPORT_ROOT, PACKAGE_DIR, find
-    roots = {IMPORT_ROOT, *([find()] if find() else [])}
-    return sorted({str(root / name) for root in roots
-                   for name in ("reference", "autograder", "tests", ".git", "benchmarks")} | {str(PACKAGE_DIR)})
+def drop_capabilities():
+    """Give up every capability of this process (a child started as root keeps uid 0 only where
+    the interpreter is not readable by an unprivileged user; without capabilities, root's uid
+    overrides no permission and reaches no other user's process). Returns True if done."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+
+        class Header(ctypes.Structure):
+            _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+        class Data(ctypes.Structure):
+            _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                        ("inheritable", ctypes.c_uint32)]
+
+        for cap in range(64):  # the bounding set first (needs CAP_SETPCAP, still held)
+            libc.prctl(24, cap, 0, 0, 0)  # PR_CAPBSET_DROP
+        header, data = Header(0x20080522, 0), (Data * 2)()  # _LINUX_CAPABILITY_VERSION_3, all zero
+        return libc.capset(ctypes.byref(header), data) == 0
+    except (OSError, AttributeError):
+        return False
 
 
 # --------------------------------------------------------------------------- kernel guards
@@ -150,7 +171,7 @@ def available_guards():
     return guards
 
 
-def _confine(protected, readable, writable):
+def _confine(readable, writable):
     """Apply the kernel guards this platform offers; record them in GUARDS. Never raises: where a
     guard is missing the audit hook still stands (and GUARDS says so)."""
     if not sys.platform.startswith("linux"):
@@ -164,7 +185,7 @@ def _confine(protected, readable, writable):
     except (OSError, AttributeError):
         return
     try:
-        GUARDS["landlock"] = _landlock(ctypes, libc, protected, readable, writable)
+        GUARDS["landlock"] = _landlock(ctypes, libc, readable, writable)
     except (OSError, ValueError):
         GUARDS["landlock"] = 0
     try:
@@ -183,7 +204,13 @@ _DENIED_CALLS = (
     "open_tree", "move_mount", "fsopen", "fsconfig", "fsmount", "mount_setattr", "socket", "io_uring_setup",
     "bpf", "perf_event_open", "userfaultfd", "init_module", "finit_module", "delete_module", "kexec_load",
     "kexec_file_load", "reboot", "swapon", "swapoff", "acct", "quotactl", "keyctl", "add_key", "request_key",
-    "settimeofday", "clock_settime", "clock_adjtime", "adjtimex",
+    "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "setpriority", "sched_setaffinity",
+    "sched_setscheduler", "sched_setparam", "sched_setattr", "ioprio_set", "migrate_pages", "move_pages",
+    "mbind", "set_mempolicy",
+    # metadata of files (Landlock does not cover it): a child started as root owns the host's files
+    "chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown", "lchown", "fchownat", "setxattr",
+    "lsetxattr", "fsetxattr", "setxattrat", "removexattr", "lremovexattr", "fremovexattr", "removexattrat",
+    "utime", "utimes", "futimesat", "utimensat", "mknod", "mknodat",
 )
 _SYSCALL_NUMBERS = {
     "x86_64": dict(
@@ -195,7 +222,12 @@ _SYSCALL_NUMBERS = {
         process_vm_readv=310, process_vm_writev=311, kcmp=312, finit_module=313, seccomp=317,
         kexec_file_load=320, bpf=321, execveat=322, userfaultfd=323, pidfd_send_signal=424, io_uring_setup=425,
         open_tree=428, move_mount=429, fsopen=430, fsconfig=431, fsmount=432, pidfd_open=434, clone3=435,
-        pidfd_getfd=438, process_madvise=440, mount_setattr=442),
+        pidfd_getfd=438, process_madvise=440, mount_setattr=442, fcntl=72, setpriority=141,
+        sched_setparam=142, sched_setscheduler=144, sched_setaffinity=203, mbind=237, set_mempolicy=238,
+        ioprio_set=251, migrate_pages=256, move_pages=279, sched_setattr=314, chmod=90, fchmod=91, chown=92,
+        fchown=93, lchown=94, utime=132, mknod=133, setxattr=188, lsetxattr=189, fsetxattr=190, removexattr=197,
+        lremovexattr=198, fremovexattr=199, utimes=235, mknodat=259, fchownat=260, futimesat=261, fchmodat=268,
+        utimensat=280, fchmodat2=452, setxattrat=463, removexattrat=466),
     "aarch64": dict(
         ioctl=29, umount2=39, mount=40, pivot_root=41, chroot=51, quotactl=60, acct=89, unshare=97,
         kexec_load=104, init_module=105, delete_module=106, clock_settime=112, ptrace=117, kill=129, tkill=130,
@@ -205,7 +237,11 @@ _SYSCALL_NUMBERS = {
         process_vm_readv=270, process_vm_writev=271, kcmp=272, finit_module=273, seccomp=277, bpf=280,
         execveat=281, userfaultfd=282, kexec_file_load=294, pidfd_send_signal=424, io_uring_setup=425,
         open_tree=428, move_mount=429, fsopen=430, fsconfig=431, fsmount=432, pidfd_open=434, clone3=435,
-        pidfd_getfd=438, process_madvise=440, mount_setattr=442),
+        pidfd_getfd=438, process_madvise=440, mount_setattr=442, fcntl=25, ioprio_set=30,
+        sched_setparam=118, sched_setscheduler=119, sched_setaffinity=122, setpriority=140, mbind=235,
+        set_mempolicy=237, migrate_pages=238, move_pages=239, sched_setattr=274, setxattr=5, lsetxattr=6,
+        fsetxattr=7, removexattr=14, lremovexattr=15, fremovexattr=16, mknodat=33, fchmod=52, fchmodat=53,
+        fchownat=54, fchown=55, utimensat=88, fchmodat2=452, setxattrat=463, removexattrat=466),
 }
 _AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
 CLONE_THREAD = 0x00010000
@@ -214,9 +250,10 @@ _MACHINES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "aarch64", "arm64
 
 
 def _seccomp(ctypes, libc):
-    """A seccomp filter on every thread: the calls of _DENIED_CALLS are refused, clone only makes
-    threads (in no new namespace), kill/tgkill only reach this process, prlimit64 only reads,
-    ioctl cannot inject terminal input. Refused calls fail with EPERM (clone3 with ENOSYS, so that
+    """A seccomp filter on every thread: the calls of _DENIED_CALLS are refused (among them
+    setpriority and sched_setaffinity on any process, and changing files' metadata), clone only makes threads (in no new
+    namespace), kill/tgkill only reach this process, prlimit64 only reads, ioctl cannot inject
+    terminal input, fcntl cannot take signal ownership (F_SETOWN, F_SETOWN_EX, F_SETSIG). Refused calls fail with EPERM (clone3 with ENOSYS, so that
     the C library falls back to clone for threads); a call through another architecture's ABI
     kills the process."""
     import platform
@@ -246,6 +283,10 @@ def _seccomp(ctypes, libc):
                 (ret, 0, 0, allow), (ret, 0, 0, eperm)]  # reading limits only (new_limit NULL)
     program += [(jeq, 0, 5, table["ioctl"]), arg(1), (jeq, 2, 0, TERMINAL_INJECTION[0]),
                 (jeq, 1, 0, TERMINAL_INJECTION[1]), (ret, 0, 0, allow), (ret, 0, 0, eperm)]
+    # fcntl: no signal ownership (the kernel would signal a process of the caller's choice)
+    program += [(jeq, 0, 6, table["fcntl"]), arg(1), (jeq, 3, 0, SIGNAL_OWNERSHIP[0]),
+                (jeq, 2, 0, SIGNAL_OWNERSHIP[1]), (jeq, 1, 0, SIGNAL_OWNERSHIP[2]), (ret, 0, 0, allow),
+                (ret, 0, 0, eperm)]
     program += [(ret, 0, 0, allow)]
 
     class Instruction(ctypes.Structure):
@@ -271,14 +312,17 @@ _LL_MAKE_AND_REMOVE = sum(1 << bit for bit in range(4, 13))  # remove dir/file, 
 _LL_MAKE_DEVICES = (1 << 6) | (1 << 11)  # character and block devices: never, not even in the sandbox
 _LL_REFER, _LL_TRUNCATE = 1 << 13, 1 << 14
 _LL_FILE_RIGHTS = _LL_EXECUTE | _LL_WRITE_FILE | _LL_READ_FILE | _LL_TRUNCATE
+_LL_NET_BIND_TCP, _LL_NET_CONNECT_TCP = 1 << 0, 1 << 1
+_LL_SCOPE_ABSTRACT_UNIX_SOCKET, _LL_SCOPE_SIGNAL = 1 << 0, 1 << 1
 
 
-def _landlock(ctypes, libc, protected, readable, writable):
-    """Restrict this thread (and what it starts) to the hook's file rules at the kernel level:
-    read anything but ``protected`` (except ``readable``) and other processes' /proc entries;
-    write only under ``writable`` (no device nodes even there); execute nothing. Landlock binds the
-    calling thread and the threads it starts: the child installs it before starting any thread
-    (its trusted imports start none). Returns the Landlock ABI used, 0 if none."""
+def _landlock(ctypes, libc, readable, writable):
+    """Restrict this thread (and what it starts) to an allow-list at the kernel level: read only
+    under ``readable``, write only under ``writable`` (no device nodes even there), execute
+    nothing; where the kernel has Landlock ABI 6, no signal to a process outside this sandbox
+    and no abstract unix socket out of it (Landlock's scoping). Landlock binds the calling thread
+    and the threads it starts: the child installs it before starting any thread (its trusted
+    imports start none). Returns the Landlock ABI used, 0 if none."""
     abi = libc.syscall(444, None, 0, 1)  # landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION)
     if abi < 1:
         return 0
@@ -287,26 +331,23 @@ def _landlock(ctypes, libc, protected, readable, writable):
     read = _LL_READ_FILE | _LL_READ_DIR
 
     class RulesetAttr(ctypes.Structure):
-        _fields_ = [("handled_access_fs", ctypes.c_uint64)]
+        _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
+                    ("scoped", ctypes.c_uint64)]
 
     class PathBeneath(ctypes.Structure):
         _pack_ = 1
         _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
 
-    attr = RulesetAttr(handled)
-    ruleset = libc.syscall(444, ctypes.byref(attr), ctypes.sizeof(attr), 0)
+    # ABI 4: TCP bind and connect handled (so refused: no rule grants them); ABI 6: scoping
+    net = _LL_NET_BIND_TCP | _LL_NET_CONNECT_TCP if abi >= 4 else 0
+    scoped = _LL_SCOPE_ABSTRACT_UNIX_SOCKET | _LL_SCOPE_SIGNAL if abi >= 6 else 0
+    attr = RulesetAttr(handled, net, scoped)
+    size = 24 if abi >= 6 else 16 if abi >= 4 else 8
+    ruleset = libc.syscall(444, ctypes.byref(attr), size, 0)
     if ruleset < 0:
         return 0
     try:
-        denied = set(protected)
-        own = str(os.getpid())
-        try:
-            denied.update(f"/proc/{entry}" for entry in os.listdir("/proc") if entry.isdigit() and entry != own)
-        except OSError:
-            pass
-        rules = [(path, read) for path in _readable_beneath(denied)]
-        rules += [(path, read) for path in readable]
-        rules += [(path, handled & ~_LL_MAKE_DEVICES) for path in writable]
+        rules = [(path, read) for path in readable] + [(path, handled & ~_LL_MAKE_DEVICES) for path in writable]
         for path, access in rules:
             try:
                 fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
@@ -328,58 +369,22 @@ def _landlock(ctypes, libc, protected, readable, writable):
         os.close(ruleset)
 
 
-def _readable_beneath(denied, root="/"):
-    """Paths under which reading may be granted so that every path is readable except those
-    under ``denied``: the whole tree, split along the way down to each denied path."""
-    denied = {os.path.realpath(d) for d in denied}
-    above = set()  # every folder that holds a denied path somewhere below it
-    for path in denied:
-        parent = os.path.dirname(path)
-        while parent not in above:
-            above.add(parent)
-            if parent == os.path.dirname(parent):
-                break
-            parent = os.path.dirname(parent)
-
-    def is_denied(path):
-        while True:
-            if path in denied:
-                return True
-            parent = os.path.dirname(path)
-            if parent == path:
-                return False
-            path = parent
-
-    def above_denied(path):
-        return path in above
-
-    if not denied:
-        return [root]
-    grants = []
-
-    pending = [root]  # real folders (no symbolic link on the way) above some denied path
+def _split_around(readable, hidden):
+    """``readable`` with every folder that holds a ``hidden`` path replaced by its entries (down
+    to the hidden path, which is left out): Landlock grants whole trees, so a tree with a hole is
+    granted as the pieces around the hole. Symbolic links among the entries are left out."""
+    hidden = {os.path.realpath(h) for h in hidden}
+    pending, grants = list(readable), []
     while pending:
+        path = pending.pop()
+        if path in hidden:
+            continue
+        if not any(h.startswith(path.rstrip(os.sep) + os.sep) for h in hidden):
+            grants.append(path)
+            continue
         try:
-            with os.scandir(pending.pop()) as entries:
-                entries = list(entries)
+            with os.scandir(path) as entries:
+                pending += [e.path for e in entries if not e.is_symlink()]
         except OSError:
             continue
-        for entry in entries:
-            path = entry.path
-            if is_denied(path):
-                continue
-            try:
-                link = entry.is_symlink()
-                folder = not link and entry.is_dir(follow_symlinks=False)
-            except OSError:
-                continue
-            if above_denied(path):
-                if folder:
-                    pending.append(path)
-                continue
-            if link:  # a symbolic link is granted as its target
-                target = os.path.realpath(path)
-                if is_denied(target) or above_denied(target):
-                    continue
-            grants.append(path)
     return grants

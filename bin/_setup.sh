@@ -6,6 +6,7 @@ source bin/_as_root.sh
 need_apt=()
 python3 -c "import venv, ensurepip" 2>/dev/null || need_apt+=(python3-venv python3-pip)
 [ -d /usr/share/datasets/fashion-mnist ] || need_apt+=(dataset-fashion-mnist)
+command -v bwrap >/dev/null || need_apt+=(bubblewrap)  # the sandbox of every grading process
 if [ ${#need_apt[@]} -gt 0 ] && command -v apt-get >/dev/null; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null

@@ -44,7 +44,7 @@ def test_every_command_is_a_subcommand_of_one_parser():
     commands = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
     assert {"grade", "grade-batch", "make-exercises", "student-repo", "gradescope", "gradescope-collect",
             "gradescope-fail", "nbgrader-course", "nbgrader-extract", "notebook-grade", "keras-golden",
-            "fetch-data"} == set(commands.choices)
+            "fetch-data", "train"} == set(commands.choices)
 
 
 def test_no_module_parses_its_own_command_line():

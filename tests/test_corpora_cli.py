@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from autograder.engine import missing_requirements
+from test_isolation import LAYERS
 from test_hostile import ENTRIES as HOSTILE, GUARDS, POINTS, build, control_score
 from test_valid_implementations import ENTRIES as VALID, valid_copy
 from test_wrong_implementations import CHECKS, ENTRIES as WRONG, mutated_copy
@@ -53,12 +54,13 @@ def _valid_outcome(entry, tmp_path):
     return entry["id"], not lost and bool(payload["tests"]), "; ".join(lost)
 
 
-def _hostile_outcome(entry, tmp_path):
-    """Handled: the CLI finishes within the limit, exits 0, writes valid results, and the target
-    exercise scores no more than the same submission without the hostile code."""
+def _hostile_outcome(entry, tmp_path, layer):
+    """Handled under isolation ``layer``: the CLI finishes within the limit, exits 0, writes valid
+    results saying which layer graded it, and the target exercise scores no more than the same
+    submission without the hostile code; nothing appears outside the submission."""
     if entry.get("needs") == "landlock" and "landlock" not in GUARDS:
         return entry["id"], None, "skipped"
-    tmp_path = tmp_path / "hostile" / entry["id"]
+    tmp_path = tmp_path / "hostile" / layer / entry["id"]
     outside = tmp_path / "outside"
     outside.mkdir(parents=True)
     folder = tmp_path / "submission"
@@ -67,13 +69,14 @@ def _hostile_outcome(entry, tmp_path):
     limits = {"timeout": 5.0, **entry.get("limits", {})}
     start = time.perf_counter()
     code, payload, output = cli_grade(folder, entry["exercise"], tmp_path / "results.json",
-                                      "--timeout", str(limits["timeout"]), "--memory", "1")
+                                      "--timeout", str(limits["timeout"]), "--memory", "1", "--isolation", layer)
     seconds = time.perf_counter() - start
     if code != 0 or payload is None:
         return entry["id"], False, f"CLI failed ({code}): {output[-300:]}"
     score = sum(t["score"] for t in payload["tests"] if t["tags"][0] == entry["exercise"])
     control = control_score(entry["base"], entry["module"], entry.get("control_append", ""), entry["exercise"])
-    ok = score <= min(control, POINTS[entry["exercise"]]) and seconds < limits["timeout"] + 30
+    ok = (score <= min(control, POINTS[entry["exercise"]]) and seconds < limits["timeout"] + 30
+          and payload["extra_data"]["isolation"].startswith(layer) and not list(outside.iterdir()))
     return entry["id"], ok, f"score {score} vs honest {control}, {seconds:.1f} s"
 
 
@@ -98,10 +101,12 @@ def test_wrong_and_valid_corpora_through_the_cli(tmp_path):
     assert rejected == []
 
 
-def test_hostile_corpus_through_the_cli(tmp_path):
+@pytest.mark.parametrize("layer", LAYERS)
+def test_hostile_corpus_through_the_cli(layer, tmp_path):
+    """Every hostile entry, through the CLI, under each isolation layer (forced with --isolation)."""
     start = time.perf_counter()
-    hostile = [r for r in _run_all(_hostile_outcome, HOSTILE, tmp_path) if r[1] is not None]
+    hostile = [r for r in _run_all(lambda e, t: _hostile_outcome(e, t, layer), HOSTILE, tmp_path) if r[1] is not None]
     failed = [(i, why) for i, ok, why in hostile if not ok]
-    print(f"\nhostile corpus via CLI: {len(hostile) - len(failed)}/{len(hostile)} handled "
+    print(f"\nhostile corpus via CLI ({layer}): {len(hostile) - len(failed)}/{len(hostile)} handled "
           f"({1 - len(failed) / len(hostile):.0%}), {time.perf_counter() - start:.0f} s")
     assert failed == []

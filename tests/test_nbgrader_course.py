@@ -33,7 +33,7 @@ nbformat = pytest.importorskip("nbformat")
 from autograder import nbgrader_course as course  # noqa: E402
 from autograder.checks import ALL_CHECKS  # noqa: E402
 from autograder.course import MODULES  # noqa: E402
-from autograder.notebook import NoPoints, check_closure, grade, grade_folder  # noqa: E402
+from autograder.notebook import NoPoints, check_closure, grade, grade_folder, parse_module_line  # noqa: E402
 from autograder.stubs import BEGIN, END, solution_regions  # noqa: E402
 
 KIT = Path(__file__).resolve().parent.parent
@@ -177,9 +177,24 @@ def test_module_cells_are_the_reference_modules(generated):
         sources = course.notebook_sources(notebook)
         assert sources, name
         module_cells = [cell for cell in notebook.cells if cell.source.startswith("%%module")]
-        assert len(module_cells) == len(sources)
+        # each module over its cells, parts 1..N in order: one exercise function per solution
+        # cell, the given code between them in plain cells (nbgrader leaves those alone)
+        numbers = {}
         for cell in module_cells:
-            assert _meta(cell)["solution"] and not _meta(cell)["locked"]
+            module, number, count = parse_module_line(cell.source.partition("\n")[0])
+            numbers.setdefault(module, []).append((number, count))
+            code = cell.source.partition("\n")[2]
+            if _regions(code):
+                assert _meta(cell)["solution"] and not _meta(cell)["locked"]
+                assert len(_regions(code)) == 1 and code.lstrip().startswith("def "), cell.source
+                indent = code[: len(code) - len(code.lstrip())]
+                assert len(re.findall(rf"^{indent}def ", code, flags=re.MULTILINE)) == 1, cell.source
+            else:
+                assert not _meta(cell), cell.source
+        assert set(numbers) == set(sources)
+        for module, seen in numbers.items():
+            assert seen == [(k, len(seen)) for k in range(1, len(seen) + 1)], f"{name}: {module}"
+        assert len([c for c in module_cells if _meta(c)]) == sum(len(_regions(t)) for t in sources.values())
         for module, text in sources.items():
             reference = (REFERENCE / f"{module}.py").read_text()
             assert _skeleton(text) == _skeleton(reference), f"{name}: {module} differs from reference/{module}.py"
@@ -193,6 +208,94 @@ def test_module_cells_are_the_reference_modules(generated):
     # every exercise with code is taught (graded) in one chapter
     with_code = {region.exercise for module in MODULES for region in course.reference_regions(module)}
     assert with_code <= taught
+
+
+def _code_cells_after(notebook, cell):
+    cells = notebook.cells
+    return [c for c in cells[cells.index(cell) + 1:] if c.cell_type == "code"]
+
+
+def test_notebooks_read_as_course_material(generated):
+    """Each exercise function in its own cell after a markdown cell from its docstring; the
+    chapter's experiments (load data, train, plot, through autograder.experiments) as ungraded
+    cells after the last test cell; each experiment in exactly one chapter."""
+    from autograder import experiments
+    placed = []
+    for index, name in enumerate(NAMES):
+        notebook = _notebook(generated, name)
+        cells = notebook.cells
+        for position, cell in enumerate(cells):
+            if cell.cell_type == "code" and _meta(cell).get("solution"):
+                code = cell.source.partition("\n")[2]
+                function = re.search(r"def (\w+)", code).group(1)
+                before = cells[position - 1]
+                assert before.cell_type == "markdown" and before.source.startswith("### `"), cell.source
+                assert f".{function}`" in before.source or f"`{function}`" in before.source
+                docstring = re.search(r'"""(.*?)(?:\n\n|""")', code, flags=re.DOTALL).group(1)
+                assert " ".join(docstring.split()) in " ".join(before.source.split()), function
+                module = parse_module_line(cell.source.partition("\n")[0])[0]
+                region = next(r for r in course.reference_regions(module)
+                              if _meta(cell)["grade_id"] == f"module_{module}_{course._slug(r.function)}")
+                if course.home_chapters()[region.exercise] == index:
+                    assert course.EXPLANATIONS[region.exercise] in before.source, function
+        # nbgrader puts a deleted test cell back after the nbgrader cell that preceded it, which
+        # must be a solution or test cell: given code and experiments are plain cells
+        nbgrader_cells = [cell for cell in cells if _meta(cell)]
+        for previous, cell in zip(nbgrader_cells, nbgrader_cells[1:]):
+            if _meta(cell).get("grade"):
+                assert _meta(previous).get("solution") or _meta(previous).get("grade"), _meta(cell)["grade_id"]
+        expected = course.chapter_experiments(index)
+        last_test = _test_cells(notebook)[-1]
+        after = _code_cells_after(notebook, last_test)
+        assert [cell for cell in after if _meta(cell)] == []
+        text = "\n".join(cell.source for cell in after)
+        for experiment in expected:
+            for call in (f"experiments.load_data({experiment.name!r})",
+                         f"experiments.run({experiment.name!r}, nnkit_notebook"):
+                assert call in text, (name, call)
+            placed.append(experiment.name)
+        assert text.count("experiments.plot(history)") == len(expected)
+        assert text.count("experiments.grading()") == len(expected)  # skipped while nbgrader grades
+    assert sorted(placed) == sorted(experiments.EXPERIMENTS)
+    with_code = {region.exercise for module in MODULES for region in course.reference_regions(module)}
+    assert set(course.EXPLANATIONS) == with_code
+
+
+def test_extract_joins_the_module_from_its_cells(generated, tmp_path):
+    """Chapter 1 keeps every solution region of single_layer: joined from its cells, the
+    extracted module is the reference file itself."""
+    folder = course.extract_submission(generated / "source" / ROUND_TRIP / f"{ROUND_TRIP}.ipynb", tmp_path / "out")
+    assert (folder / "single_layer.py").read_text() == (REFERENCE / "single_layer.py").read_text()
+    # a part run twice, the last cell wins; a whole module written after its parts replaces them
+    notebook = _notebook(generated, ROUND_TRIP)
+    part = _module_cell(notebook, "single_layer", "def forpass")
+    again = nbformat.v4.new_code_cell(part.source.replace("return z", "return z + 0"))
+    notebook.cells.append(again)
+    assert "return z + 0" in course.notebook_sources(notebook)["single_layer"]
+    notebook.cells.append(nbformat.v4.new_code_cell("%%module single_layer\nX = 1"))
+    assert course.notebook_sources(notebook)["single_layer"] == "X = 1\n"
+
+
+def test_kernel_defines_a_module_once_all_its_parts_ran(generated, monkeypatch, capsys):
+    from autograder import notebook as kernel
+    monkeypatch.setattr(kernel, "SOURCES", {})
+    monkeypatch.setattr(kernel, "PARTS", {})
+    monkeypatch.setattr(kernel, "_state", {"folder": None})
+    for key in [key for key in sys.modules if key.startswith(kernel.PACKAGE)]:
+        monkeypatch.delitem(sys.modules, key)
+    cells = [cell for cell in _notebook(generated, ROUND_TRIP).cells if cell.source.startswith("%%module")]
+    parts = [(cell.source.partition("\n")[0].removeprefix("%%module "), cell.source.partition("\n")[2])
+             for cell in cells]
+    namespace = {}
+    kernel.define_module_part(*parts[-1], namespace=namespace)       # the last part first
+    assert "run its cells `part 1, 2, 3 of 4` too" in capsys.readouterr().out
+    for arguments, source in parts[:-1]:
+        kernel.define_module_part(arguments, source, namespace=namespace)
+    assert "SingleLayer" in namespace and kernel.SOURCES["single_layer"] == (REFERENCE / "single_layer.py").read_text()
+    with pytest.raises(ValueError, match="part 5 of 4"):
+        kernel.define_module_part("single_layer part 5 of 4", "")
+    for key in [key for key in sys.modules if key.startswith(kernel.PACKAGE)]:
+        del sys.modules[key]
 
 
 def test_checks_never_need_a_later_chapter():
@@ -252,6 +355,40 @@ def test_every_source_notebook_earns_full_marks(generated, tmp_path):
         assert all(v["score"] == v["points"] for v in ran.values()), f"{name}:\n{result['table']}"
 
 
+# --------------------------------------------------------------------------- the experiments, executed
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["ch1_single_layer", "ch3_minibatches"])
+def test_executed_notebook_runs_its_experiments(generated, name, monkeypatch, tmp_path):
+    """The source notebook (the reference filled in) run by a Jupyter kernel, its test cells left
+    out (the nbgrader tests run those): the module cells define the modules from their parts and
+    the experiment cells train, print the accuracy and draw the curves, without an error."""
+    nbclient = pytest.importorskip("nbclient")
+    from autograder import experiments
+    from autograder.checks.training import BREAST_CANCER_RUNS
+    notebook = _notebook(generated, name)
+    notebook.cells = [cell for cell in notebook.cells if not _meta(cell).get("grade")]
+    monkeypatch.setenv("PYTHONPATH", str(KIT))      # the kernel imports this kit
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel's inline backend shows figures
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    nbclient.NotebookClient(notebook, timeout=900, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.get("outputs", ())]
+    assert not [output for output in outputs if output.output_type == "error"]
+    thresholds = {f"convergence.breast_cancer.{run[0]}": run[4] for run in BREAST_CANCER_RUNS}
+    for experiment in course.chapter_experiments(course.CHAPTERS.index(next(c for c in course.CHAPTERS
+                                                                             if c.name == name))):
+        ids = {cell.get("id"): cell for cell in notebook.cells}
+        slug = experiment.name.replace("_", "-")
+        train, draw = ids[f"experiment-{slug}-train"], ids[f"experiment-{slug}-plot"]
+        text = "".join(output.get("text", "") for output in train.outputs)
+        accuracy = float(re.search(r"validation accuracy: ([\d.]+)", text).group(1))
+        assert accuracy >= thresholds[experiment.check]
+        assert f"epoch {experiment.epochs}/{experiment.epochs}" in text
+        assert any("image/png" in output.get("data", {}) for output in draw.outputs)
+    assert experiments.EXPERIMENTS  # the module the cells call is this kit's
+
+
 # --------------------------------------------------------------------------- real nbgrader
 
 def _nbgrader(course_dir, *args):
@@ -274,8 +411,11 @@ def _cell(notebook, grade_id):
     return next(cell for cell in notebook.cells if _meta(cell).get("grade_id") == grade_id)
 
 
-def _module_cell(notebook, module):
-    return next(cell for cell in notebook.cells if cell.source.startswith(f"%%module {module}\n"))
+def _module_cell(notebook, module, containing=""):
+    """The last cell of ``module`` (a module is split over cells) holding the text ``containing``."""
+    return [cell for cell in notebook.cells if cell.cell_type == "code"
+            and (parse_module_line(cell.source.partition("\n")[0]) or ("",))[0] == module
+            and containing in cell.source][-1]
 
 
 HOSTILE_PATCHES = '''
@@ -328,14 +468,14 @@ def graded(tmp_path_factory):
     _submit(directory, "dave", ROUND_TRIP, dave)
 
     erin = nbformat.from_dict(json.loads(json.dumps(source)))         # forpass overwrites its input
-    cell = _module_cell(erin, "single_layer")
     line = "        z = np.dot(x, self.w) + self.b\n"
+    cell = _module_cell(erin, "single_layer", line)
     assert line in cell.source
     cell.source = cell.source.replace(line, line + "        x[...] = 0\n")
     _submit(directory, "erin", ROUND_TRIP, erin)
 
     frank = _notebook(directory, BUG_CHAPTER)                         # one known bug
-    cell = _module_cell(frank, "gradients")
+    cell = _module_cell(frank, "gradients", "return (f(x + h) - f(x - h)) / (2 * h)")
     assert "return (f(x + h) - f(x - h)) / (2 * h)" in cell.source
     cell.source = cell.source.replace("return (f(x + h) - f(x - h)) / (2 * h)", "return (f(x + h) - f(x)) / h")
     _submit(directory, "frank", BUG_CHAPTER, frank)

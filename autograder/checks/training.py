@@ -197,12 +197,14 @@ def breast_cancer_checks():
 #: ~2.5 s a run) -> threshold 0.70. (40 epochs, the course's budget: 0.8147.)
 FASHION_EPOCHS = 5
 FASHION_THRESHOLD = 0.70
+#: the course's multi-class network on Fashion-MNIST (also the experiment ``nnkit train multiclass``)
+FASHION_KWARGS = {"units": 100, "batch_size": 256}
 
 
 def fashion_mnist_cases():
     """MultiClassNetwork(units=100, batch_size=256) for FASHION_EPOCHS epochs, seed 42."""
     return [{"class": np.array("multiclass.MultiClassNetwork"),
-             "kwargs": np.array(json.dumps({"units": 100, "batch_size": 256})),
+             "kwargs": np.array(json.dumps(FASHION_KWARGS)),
              "epochs": np.array(FASHION_EPOCHS), "seed": np.array(42),
              "dataset": np.array("fashion_mnist"),
              **({"predict_val": np.array(True)} if RECORDED else {})}]

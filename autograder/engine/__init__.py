@@ -27,7 +27,7 @@ __all__ = ["grade", "grade_exercise", "blocked_verdict", "dependency_closure", "
            "MAX_ERROR_BYTES", "LinkedSubmission", "RefusedSubmission", "_disk_usage", "_grading_root", "_remove_tree", "_plain_error", "_text"]
 
 
-def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=None, protected=(),
+def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=None, isolation="auto",
           checks=ALL_CHECKS, progress=None):
     """Grade the submission at ``path`` (a folder like exercises/, or one module): a Report.
 
@@ -36,7 +36,10 @@ def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=No
     the exercises they depend on are graded too (:func:`dependency_closure`) without being
     reported. ``checks`` are the checks a full grade runs (hidden ones only with
     ``include_hidden``). ``isolated`` runs the probes in sandboxed children (``jobs`` at once,
-    each under ``limits``, never reading ``protected``) rather than in this process.
+    each under ``limits`` and ``isolation``: a name of :data:`autograder.isolation.LEVELS` or an
+    :class:`autograder.isolation.Isolation`; an unavailable one raises
+    :class:`autograder.isolation.IsolationUnavailable` before anything runs) rather than in
+    this process. The report says which isolation graded it (``Report.isolation``).
     ``progress(exercise, done, total)``, if given, is called as each exercise starts (``done`` of
     the ``total`` exercises finished so far).
 
@@ -45,13 +48,16 @@ def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=No
     submissions are graded by content (front ends print its message).
     """
     refuse_links(path)
-    if isolated:
-        one_blas_thread()
     candidates = select_checks(path, None, include_hidden, checks)
     selected = select_checks(path, only, include_hidden, checks) if only else candidates
     graded = dependency_closure(selected, candidates)
-    runner = IsolatedRunner(path, limits, protected) if isolated else InProcessRunner(path)
-    report = Report()
+    if isolated:
+        from ..isolation import Isolation, choose
+        isolation = isolation if isinstance(isolation, Isolation) else choose(isolation)
+        runner = IsolatedRunner(path, limits, isolation)
+    else:
+        runner = InProcessRunner(path)
+    report = Report(isolation=isolation.describe() if isolated else "none (in-process)")
     try:
         counter = _Counter(graded, progress)
         verdicts = schedule(graded, lambda exercise, failing: counter.run(exercise, lambda: grade_exercise(
@@ -66,18 +72,6 @@ def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=No
         if isolated:
             runner.close()
     return report
-
-
-def one_blas_thread():
-    """Run this process's BLAS (NumPy's OpenBLAS, and any other loaded) on one thread.
-
-    Isolated children are started with fork (subprocess with preexec_fn). OpenBLAS's fork handler
-    stops its worker threads; a BLAS call that another grading thread is making at that moment
-    (grade-batch grades several students at once, and verifying a training check multiplies
-    12000 × 784 matrices) then waits for them forever, holding the GIL: the whole grader hangs.
-    With one thread there are no workers to wait for; the grader's own arithmetic is small."""
-    from threadpoolctl import threadpool_limits
-    threadpool_limits(1, user_api="blas")
 
 
 class _Counter:

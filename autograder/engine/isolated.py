@@ -7,7 +7,8 @@ import threading
 import time
 from pathlib import Path
 
-from ..files import MAX_SANDBOX_DEPTH, disk_usage, grading_root, remove_tree
+from ..files import MAX_SANDBOX_DEPTH, disk_usage, grading_root, process_tree, remove_tree
+from ..isolation import choose, data_paths, hidden_paths, lay_out_child_kit, readable_paths
 from ..job import CHILD_ENVIRONMENT, Job, Trial as JobTrial, child_command, child_environment
 from ..loader import copy_submission
 from ..probes import probe_name
@@ -15,6 +16,8 @@ from ..protocol import MAX_RESULT_BYTES, ProtocolError, read_arrays, read_json, 
 from .limits import Limits
 
 OUTPUT_LIMIT = 4000
+#: largest file a child may write (bytes)
+FILE_LIMIT = 256 * 1024 ** 2
 #: the child's disk use is checked this often (seconds) while it runs
 WATCH_INTERVAL = 0.25
 #: most bytes of results read back from one child, and largest error report
@@ -27,27 +30,27 @@ class IsolatedRunner:
 
     The submission is copied by content into this run's own folder first
     (:func:`autograder.loader.copy_submission`; a symbolic link in it raises
-    :class:`autograder.loader.LinkedSubmission`), and the children import that copy.
+    :class:`autograder.loader.LinkedSubmission`), and the children import that copy, with the
+    kit's child-side code copied beside it, under ``isolation`` (an
+    :class:`autograder.isolation.Isolation`; default: the best available, see
+    :func:`autograder.isolation.choose`), which gives each child only the paths it needs.
     Everything the child leaves behind is untrusted: results are read through a folder handle
     opened before the child starts (no symbolic link, FIFO or swapped folder is followed), within
     a byte budget, and any file that cannot be read is that check's error, never the grader's.
     """
 
-    def __init__(self, path, limits=None, protected=()):
-        root = grading_root()
-        self.tmp = Path(tempfile.mkdtemp(prefix="nnkit-grade-", dir=root))
-        # every grading run of this user lives under one root, which children may never read:
-        # a submission cannot look into another student's run (their results, their code)
-        self.shared = root or self.tmp
+    def __init__(self, path, limits=None, isolation=None):
+        self.isolation = isolation or choose("auto")
+        self.tmp = Path(tempfile.mkdtemp(prefix="nnkit-grade-", dir=grading_root()))
         # the children import a copy taken by content (no link followed), never the submission in
         # place: a folder or module linked into the kit cannot be graded as the kit's own files
         try:
             self.folder = copy_submission(path, self._mkdir("submission"))
+            self.kit = lay_out_child_kit(self._mkdir("kit"))
         except BaseException:
             remove_tree(self.tmp)
             raise
         self.limits = limits or Limits()
-        self.protected = [*protected]
         self.lock = threading.Lock()
         self.counter = 0
 
@@ -77,33 +80,37 @@ class IsolatedRunner:
             write_arrays(jobdir / f"cases{key}.npz", arrays)
             job_trials.append(JobTrial(key=key, probe=probe_name(trial.probe), cases=f"cases{key}.npz",
                                        n_cases=len(cases)))
-        from ..sandbox import kit_paths
-        Job(submission=str(self.folder), package=f"_nnkit_submission_{number}", sandbox=str(sandbox),
-            results=str(results), trials=tuple(job_trials), requires=tuple(sorted(requires)),
-            protected=tuple(kit_paths() + [str(self.shared), str(self.tmp)] + self.protected)).write(jobdir)
+        readable = readable_paths(requires, own=[jobdir, self.folder, self.kit])
+        limits = self.limits
+        memory = limits.memory * (4 if "tensorflow" in requires else 1)
+        job = Job(submission=str(self.folder), package=f"_nnkit_submission_{number}", sandbox=str(sandbox),
+                  results=str(results), trials=tuple(job_trials), requires=tuple(sorted(requires)),
+                  readable=tuple(readable), hidden=tuple(hidden_paths(readable)),
+                  limits={"memory": memory, "cpu": limits.cpu or 2 * limits.timeout, "file": FILE_LIMIT},
+                  drop_capabilities=self.isolation.name == "kernel" and os.geteuid() == 0)
+        job.write(jobdir)
         results_fd = os.open(results, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
         try:
-            ended, output = self._spawn(jobdir, sandbox, requires)
+            ended, output = self._spawn(jobdir, sandbox, job)
             return self._collect(trials, results_fd, ended), output
         finally:
             os.close(results_fd)
 
-    def _spawn(self, jobdir, sandbox, requires):
+    def _spawn(self, jobdir, sandbox, job):
         """Run the child; returns (why it was stopped: None, "timeout" or "disk"; its output)."""
-        limits = self.limits
-        memory = limits.memory * (4 if "tensorflow" in requires else 1)
-        cpu = limits.cpu or 2 * limits.timeout
         env = child_environment(dict(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
+                                     HOME=str(sandbox), TMPDIR=str(sandbox), KERAS_HOME=str(sandbox / ".keras"),
                                      MPLCONFIGDIR=str(sandbox), PYTHONHASHSEED="0", TF_CPP_MIN_LOG_LEVEL="3",
-                                     PYTHONDONTWRITEBYTECODE="1", KERAS_BACKEND="tensorflow"),
+                                     PYTHONDONTWRITEBYTECODE="1", KERAS_BACKEND="tensorflow",
+                                     **data_paths(job.requires)),
                                 kept=CHILD_ENVIRONMENT)
+        command = self.isolation.command(child_command(jobdir, self.kit), job.readable, [str(sandbox)], job.hidden)
         # the output is read back through this same handle: the child may delete or replace the
-        # file's name, never what this handle points to
+        # file's name, never what this handle points to. No preexec_fn: the child limits itself,
+        # and forking a threaded grader with one can deadlock in a library's fork handler.
         with open(sandbox / "output.txt", "w+b") as out:
-            process = subprocess.Popen(
-                child_command(jobdir), stdin=subprocess.DEVNULL,
-                stdout=out, stderr=subprocess.STDOUT, cwd=sandbox, env=env,
-                preexec_fn=lambda: _limits(memory, cpu))
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                       cwd=sandbox, env=env, start_new_session=True)
             try:
                 ended = self._watch(process, sandbox)
             finally:
@@ -129,7 +136,7 @@ class IsolatedRunner:
                 return None
             except subprocess.TimeoutExpired:
                 pass
-            if disk_usage(sandbox, process.pid) > self.limits.disk:
+            if disk_usage(sandbox, process_tree(process.pid)) > self.limits.disk:
                 return "disk"
 
     def _collect(self, trials, results_fd, ended):
@@ -203,11 +210,6 @@ def _plain_error(payload):
     return {"type": _text(payload.get("type", "Error"), 100) or "Error",
             "message": _text(payload.get("message", ""), 600), "where": _text(payload.get("where", ""), 300),
             "not_implemented": payload.get("not_implemented") is True}
-
-
-def _limits(memory, cpu):
-    from ..sandbox import set_limits
-    set_limits(memory, cpu)
 
 
 def _kill_group(process):

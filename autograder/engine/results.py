@@ -22,10 +22,12 @@ class CheckResult:
 @dataclass
 class Report:
     """A graded submission: one CheckResult per check, in the order of the checks, and the
-    captured output of each exercise's child ({exercise: text}, only where there was some)."""
+    captured output of each exercise's child ({exercise: text}, only where there was some), and
+    the isolation the children ran under (one line, see ``Isolation.describe``)."""
 
     results: list = field(default_factory=list)
     outputs: dict = field(default_factory=dict)  # exercise -> captured output of its child
+    isolation: str = ""
 
     @property
     def score(self):

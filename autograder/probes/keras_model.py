@@ -75,16 +75,20 @@ def _flatten(items):
             yield item
 
 
-def train_keras_chapter(build_model, x, y, epochs, seed, callbacks=()):
+def train_keras_chapter(build_model, x, y, epochs, seed, callbacks=(), validation_data=None):
     """The course's Keras chapter: build_keras_model(784, 100, 10) after
     ``keras.utils.set_random_seed(seed)``, then ``fit(x, y, epochs, batch_size=32)`` (Keras's
-    defaults: shuffled batches, the compiled optimizer and loss). Returns the trained model and
-    its history. Shared with ``benchmarks/keras_chapter_accuracy.py``, which measured the threshold."""
+    defaults: shuffled batches, the compiled optimizer and loss), with ``validation_data`` (x_val,
+    y_val) when given. Returns the trained model and its history. Shared with
+    ``benchmarks/keras_chapter_accuracy.py``, which measured the threshold, and with the experiment
+    ``nnkit train keras_model`` (autograder/experiments.py)."""
     import keras
     keras.utils.set_random_seed(seed)
     model = build_model(n_features=x.shape[1], units=100, n_classes=y.shape[1])
+    if validation_data is not None:
+        validation_data = tuple(np.asarray(array, dtype="float32") for array in validation_data)
     history = model.fit(np.asarray(x, dtype="float32"), np.asarray(y, dtype="float32"), epochs=epochs,
-                        batch_size=32, verbose=0, callbacks=list(callbacks))
+                        batch_size=32, verbose=0, callbacks=list(callbacks), validation_data=validation_data)
     return model, history
 
 

@@ -11,9 +11,10 @@ as_root() {
   if [ "$(id -u)" = "0" ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"
   else echo "error: '$*' needs root, and sudo is not installed: run setup.sh as root" >&2; return 1; fi
 }
-if ! python3 -c "import venv, ensurepip" 2>/dev/null; then
+if ! python3 -c "import venv, ensurepip" 2>/dev/null || ! command -v bwrap >/dev/null; then
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv python3-pip >/dev/null
+  # bubblewrap: the grading sandbox, where the container allows namespaces (else Landlock is used)
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv python3-pip bubblewrap >/dev/null
 fi
 [ -x "$ROOT/venv/bin/python" ] || python3 -m venv "$ROOT/venv"
 "$ROOT/venv/bin/python" -m pip install -q --upgrade pip

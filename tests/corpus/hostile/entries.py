@@ -221,8 +221,8 @@ ENTRIES = [
         "id": "reference.import_package",
         "base": "stub", "module": "single_layer", "exercise": "SingleLayer.forpass",
         "append": "from reference.single_layer import SingleLayer as _Reference\nSingleLayer = _Reference\n",
-        "expect": "control", "status": "error", "message": "not allowed while grading",
-        "why": "imports the reference package: refused, the module fails to import",
+        "expect": "control", "status": "error", "message": "No module named 'reference'",
+        "why": "imports the reference package: it is not in the child's view, the module fails to import",
     },
     {
         "id": "reference.import_with_fallback",
@@ -318,10 +318,12 @@ ENTRIES = [
             "except BaseException as _exc:\n"
             "    print('refused', type(_exc).__name__, _exc)\n"),
         "expect": "control", "status": "not_implemented",
-        "output_lacks": ("STOLEN", "not allowed while grading"), "output_has": ("refused PermissionError",),
-        "why": "switches the audit hook's path rules off by rewriting its strings in memory through "
-               "numpy's __array_interface__ (the hook no longer objects), then reads the reference: the "
-               "kernel (Landlock) still refuses",
+        "output_lacks": ("STOLEN",), "output_has": ("refused ",),
+        "why": "rewrites, in memory through numpy's __array_interface__, every string naming the kit's "
+               "reference (what switched off the old deny-list hook), then reads the reference: refused "
+               "(the allow-list names no kit path to rewrite, and the file is not in the child's view or "
+               "Landlock refuses; tests/test_isolation.py runs each attack class with the kernel guards "
+               "alone, no hook)",
     },
     {
         "id": "reference.other_grading_runs",
@@ -375,9 +377,10 @@ ENTRIES = [
             "_os.mkfifo('results/fatal.error.json')\n"
             "_os.mkfifo('results/1-0.npz')\n_os.symlink('/dev/null', 'results/1-0.error.json')\n"
             "_os._exit(0)\n"),
-        "expect": "zero", "status": "error", "message": "not a regular file",
+        "expect": "zero", "status": "error", "message": "Operation not permitted",
         "why": "replaces its output and result files by FIFOs (opening one blocks forever) and "
-               "symbolic links: the grader opens neither",
+               "symbolic links: the kernel guards refuse to make a FIFO (mknod), and the grader would "
+               "open neither (tests/test_hostile.py plants both in a results folder directly)",
     },
     # ------------------------------------------------------------------ lying return values
     {
