@@ -184,6 +184,7 @@ def test_class_summary_from_results(tmp_path, solved_copy):
     assert any(hint == wrong_hint and count == 1 for hint, count, _ in summary["hints"])
     assert summary["students"][1]["link"] == "students/bo%2520b/report.html"  # the folder bo%20b, URL-quoted
     assert not summary["students"][3]["graded"]
+    assert summary["isolation"] == [good.isolation]  # results.json's extra_data.isolation
     html = html_report.render_overview(tmp_path, names + ["absent"], seconds=4.0)
     assert html.count('<img src="data:image/png;base64,') == 2
     assert 'data-student="=cy"' in html and "not graded" in html
@@ -285,6 +286,8 @@ def test_reports_in_a_real_browser(tmp_path, solved_copy):
         rows = driver.execute_script("""return Array.from(document.querySelectorAll('tr[data-student]'))
             .map(r => [r.dataset.student, parseFloat(r.dataset.score), r.querySelector('a').getAttribute('href')]);""")
         assert {student: score for student, score, _ in rows} == scores
+        isolation = json.loads(results_path(out, "correct").read_text())["extra_data"]["isolation"]
+        assert driver.find_element("id", "isolation").text == isolation
         _screenshot(driver, "overview.png", 1000, 1500)
         link = next(href for student, _, href in rows if student == "wrong")
         driver.get((out / link).resolve().as_uri())
