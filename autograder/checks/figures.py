@@ -169,6 +169,7 @@ def training_figures(threshold, data_loader, reference_key, confusion=None, curv
         if confusion is not None:
             figures += confusion_figures(*confusion(out, data_loader()))
         return figures
+    gather.reference_key = reference_key  # which recorded run it is drawn against (reference_curves)
     return gather
 
 
