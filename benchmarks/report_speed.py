@@ -11,6 +11,10 @@
 Grading itself is not timed (benchmarks/grade_speed.py does that). Run:
 
     python benchmarks/report_speed.py [--students 300] [--repeat 3]
+
+Measured 2026-12-01 on a shared 2-CPU machine (load average 6–9, so wall-clock is ~2.5× the CPU
+time): reference report, 20 pictures: 1.77 s CPU (4.4 s wall); wrong submission, 15 pictures:
+1.39 s CPU; class overview of 300 students: 0.26 s CPU (0.61 s wall).
 """
 import argparse
 import copy
