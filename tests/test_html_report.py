@@ -58,6 +58,7 @@ def test_figures_data_is_bounded_and_plain():
                     {"kind": "big", "values": np.zeros(MAX_NUMBERS)}])
     assert data[0] == {"kind": "x", "a": [float(i) for i in range(10)], "b": 0.5, "n": 3, "f": None}
     assert data[1]["kind"] == "unavailable" and "too much data" in data[1]["reason"]
+    assert bounded([{"kind": "x", "a": [np.zeros(MAX_NUMBERS)], "b": (1, 2.0)}])[0]["kind"] == "unavailable"
     json.dumps(data, allow_nan=False)
 
 

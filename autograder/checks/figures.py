@@ -49,13 +49,12 @@ def bounded(figures, limit=MAX_NUMBERS):
     figure that would take the total past ``limit`` numbers is replaced by an 'unavailable' entry."""
     kept, total = [], 0
     for figure in figures:
-        plain = _plain(figure)
-        count = _count(plain)
+        count = _count(figure)  # before converting: a submission's huge array is never copied
         if total + count > limit:
             kept.append(unavailable(f"{figure.get('kind', 'figure')}: too much data ({count} numbers)"))
             continue
         total += count
-        kept.append(plain)
+        kept.append(_plain(figure))
     return kept
 
 
@@ -79,11 +78,14 @@ def _plain(value):
 
 
 def _count(value):
+    """How many numbers ``value`` (dicts, lists, tuples, arrays, numbers) holds."""
     if isinstance(value, dict):
         return sum(_count(v) for v in value.values())
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return sum(_count(v) for v in value)
-    return 1 if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+    if isinstance(value, np.ndarray):
+        return int(value.size) if value.dtype.kind in "biuf" else 0
+    return 1 if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) else 0
 
 
 def curve(values, limit=MAX_CURVE):
@@ -132,7 +134,8 @@ def gradient_figures(numerical, names, label=None, against="numerical"):
         for name in names:
             got = np.asarray(out[f"{name}_grad"])
             want = np.asarray(numeric[name], dtype=float)
-            mine = _as_grid(got) if got.dtype.kind in "biuf" else None
+            # a submission's gradient of another size is drawn only if it is small
+            mine = _as_grid(got) if got.dtype.kind in "biuf" and got.size <= 4 * MAX_HEATMAP else None
             error = None
             if mine is not None and got.size == want.size and np.shape(got) in (want.shape, (1,), (1, 1)):
                 a, b = got.astype(float).reshape(want.shape), want
