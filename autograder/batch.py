@@ -90,7 +90,6 @@ def grade_batch(submissions, out, jobs=2, force=False, limits=None, only=None, i
     Ctrl-C (KeyboardInterrupt) starts no new student, kills the running children, writes the
     gradebook of the students graded so far and raises :class:`BatchInterrupted`.
     """
-    from .engine import grade
     from .isolation import choose
     isolation = choose(isolation)
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
@@ -105,20 +104,12 @@ def grade_batch(submissions, out, jobs=2, force=False, limits=None, only=None, i
             return "kept", _results(out, folder.name)
         if stopping.is_set():
             return "stopped", None
-        started = time.perf_counter()
-        report = None
-        try:
-            report = grade(folder, only=only, jobs=1, limits=limits, isolation=isolation)
-            payload = gradescope_results(report)
-        except Exception as exc:  # a broken submission must not stop the batch
-            payload = {"score": 0, "tests": [],
-                       "output": f"could not be graded: {type(exc).__name__}: {plain_text(exc, 600)}"}
+        reports = []
+        payload = grade_student(folder, only=only, limits=limits, isolation=isolation, on_report=reports.append)
         if stopping.is_set():  # its children were killed: this grade is not the student's
             return "stopped", None
-        payload["execution_time"] = round(time.perf_counter() - started, 3)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_results_json(target, payload)
-        if report is not None:
+        target = write_student(out, folder.name, payload)
+        for report in reports:
             _write_report(report, target.with_name("report.html"), folder.name)
         return "graded", payload
 
@@ -174,6 +165,44 @@ def _write_overview(out, names, seconds):
     except Exception as exc:  # noqa: BLE001
         print(f"index.html not written: {type(exc).__name__}: {plain_text(exc, 300, newlines=False)}",
               file=sys.stderr, flush=True)
+
+
+def grade_student(folder, only=None, limits=None, isolation="auto", on_report=None):
+    """The results.json dict (Gradescope's format) of the submission in ``folder``, graded in
+    isolated children one exercise at a time (``engine.grade``, ``jobs=1``) under ``limits`` and
+    ``isolation`` (chosen beforehand: :func:`autograder.isolation.choose`), with the seconds it
+    took as Gradescope's ``execution_time``. A submission that cannot be graded (a symbolic link, a
+    bug of the grader) gets :func:`failed_results`: one broken submission must not stop a batch.
+    ``on_report``, if given, is called with the engine's Report (the local batch draws the
+    student's report.html from it). The local batch and a cluster worker (``autograder.cluster``)
+    both grade with this function."""
+    from .engine import grade
+    started = time.perf_counter()
+    try:
+        report = grade(folder, only=only, jobs=1, limits=limits, isolation=isolation)
+        payload = gradescope_results(report)
+    except Exception as exc:  # a broken submission must not stop the batch
+        payload, report = failed_results(exc), None
+    payload["execution_time"] = round(time.perf_counter() - started, 3)
+    if report is not None and on_report is not None:
+        on_report(report)
+    return payload
+
+
+def failed_results(exc):
+    """The results.json dict of a submission that could not be graded because of ``exc``:
+    score 0, no tests, the exception's type and (plain, capped) message as the output."""
+    return {"score": 0, "tests": [],
+            "output": f"could not be graded: {type(exc).__name__}: {plain_text(exc, 600)}"}
+
+
+def write_student(out, student, payload):
+    """Write ``payload`` (a results.json dict) as ``student``'s results in the batch folder
+    ``out``, atomically (:func:`results_path`); returns the path."""
+    target = results_path(out, student)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_results_json(target, payload)
+    return target
 
 
 def _stop(pool, stopping):

@@ -164,14 +164,35 @@ def _add_grade_batch(sub, common):
     _force_option(batch, "regrade students already graded")
     batch.add_argument("--only", metavar="EXERCISE", help="grade one exercise or module")
     _limit_options(batch)
+    where = batch.add_mutually_exclusive_group()
+    where.add_argument("--scheduler", metavar="ADDRESS", help="grade on the Dask cluster of this scheduler "
+                       "(tcp://HOST:8786; needs the [cluster] extra; --jobs is then unused)")
+    where.add_argument("--cluster", metavar="local:N", help="grade on a Dask cluster of N worker processes "
+                       "started on this machine (loopback only; needs the [cluster] extra)")
 
 
 def _run_grade_batch(args):
+    if args.scheduler or args.cluster:
+        return _run_grade_batch_on_cluster(args)
     from .batch import grade_batch
     from .isolation import IsolationUnavailable
     with _failing_on(IsolationUnavailable):
         grade_batch(args.submissions, args.out, jobs=args.jobs, force=args.force, limits=_limits(args), only=args.only,
                     isolation=args.isolation)
+    return 0
+
+
+def _run_grade_batch_on_cluster(args):
+    from .cluster import ClusterError, grade_batch_on_cluster, parse_local
+    with _failing_on(ClusterError, ValueError):
+        local = parse_local(args.cluster) if args.cluster else None
+        _, failed = grade_batch_on_cluster(args.submissions, args.out, scheduler=args.scheduler, local_workers=local,
+                                           force=args.force, limits=_limits(args), only=args.only,
+                                           isolation=args.isolation, log=lambda line: print(line, flush=True))
+    if failed:
+        print(f"{len(failed)} submission(s) could not be graded on the cluster: rerun the same command to "
+              "grade them", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -138,11 +138,19 @@ def copy_submission(path, dest, limit=MAX_MODULE_BYTES):
     laid out like exercises/ (:func:`lay_out`: the kit's stubs for the course modules it lacks);
     every file is read with :func:`read_module` (no link, regular files of at most ``limit``
     bytes). Returns ``dest``; the submission itself is never imported in place."""
+    return lay_out(dest, read_submission(path, limit))
+
+
+def read_submission(path, limit=MAX_MODULE_BYTES):
+    """The submission at ``path`` (a module folder or one module) by content: {module name: bytes}
+    of its graded files (:func:`graded_files`), each read with :func:`read_module` (no symbolic
+    link, regular files of at most ``limit`` bytes; :func:`refuse_links` first). What
+    :func:`copy_submission` lays out, and what a cluster task carries to its worker."""
     refuse_links(path)
     path = Path(path)
     if path.is_file():
-        return lay_out(dest, {module_name_of(path): read_module(path, limit)})
-    return lay_out(dest, {module.stem: read_module(module, limit) for module in graded_files(path)})
+        return {module_name_of(path): read_module(path, limit)}
+    return {module.stem: read_module(module, limit) for module in graded_files(path)}
 
 
 def lay_out(folder, given):
