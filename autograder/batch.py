@@ -14,12 +14,15 @@ import hashlib
 import json
 import os
 import signal
+import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from .checks import ALL_CHECKS, exercises
 from .files import atomic_write
+from .progress import BatchProgress
 from .report import gradescope_results, plain_text, write_results_json
 
 #: longest safe name kept whole; longer ones are cut and end with a hash of the real name
@@ -79,6 +82,11 @@ def grade_batch(submissions, out, jobs=2, force=False, limits=None, only=None, i
     :class:`autograder.isolation.IsolationUnavailable`); every child of every student gets only
     its own paths, so no student's run can see another's folder or the output folder.
 
+    Beside each student's results.json (which records the grading time as Gradescope's
+    ``execution_time``) goes their HTML report (report.html), and ``out``/index.html is the class
+    overview (autograder/html_report.py). A line ``[k/N] status student score/max seconds`` is
+    printed as each student finishes (progress.BatchProgress).
+
     Ctrl-C (KeyboardInterrupt) starts no new student, kills the running children, writes the
     gradebook of the students graded so far and raises :class:`BatchInterrupted`.
     """
@@ -93,42 +101,92 @@ def grade_batch(submissions, out, jobs=2, force=False, limits=None, only=None, i
     def grade_one(folder):
         target = results_path(out, folder.name)
         if target.exists() and not force:
-            return "kept"
+            return "kept", _results(out, folder.name)
         if stopping.is_set():
-            return "stopped"
-        payload = grade_student(folder, only=only, limits=limits, isolation=isolation)
+            return "stopped", None
+        reports = []
+        payload = grade_student(folder, only=only, limits=limits, isolation=isolation, on_report=reports.append)
         if stopping.is_set():  # its children were killed: this grade is not the student's
-            return "stopped"
-        write_student(out, folder.name, payload)
-        return "graded"
+            return "stopped", None
+        target = write_student(out, folder.name, payload)
+        for report in reports:
+            _write_report(report, target.with_name("report.html"), folder.name)
+        return "graded", payload
 
+    started = time.perf_counter()
+    progress = BatchProgress(len(students))
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
-    futures = [pool.submit(grade_one, folder) for folder in students]
+    futures = {pool.submit(grade_one, folder): folder.name for folder in students}
     try:
-        for name, future in zip(names, futures):
-            print(f"{future.result():>7}  {plain_text(name, 200, newlines=False)}", flush=True)
+        for future in as_completed(futures):
+            status, payload = future.result()
+            progress.finished(status, futures[future], *_score_of(payload))
     except KeyboardInterrupt:
         _stop(pool, stopping)
         graded = sum(results_path(out, name).exists() for name in names)
         write_gradebook(out, names)
+        _write_overview(out, names, time.perf_counter() - started)
         print(f"interrupted: {graded} of {len(names)} graded; rerun to finish", flush=True)
         raise BatchInterrupted() from None
     pool.shutdown()
-    return write_gradebook(out, names)
+    gradebook = write_gradebook(out, names)
+    _write_overview(out, names, time.perf_counter() - started)
+    return gradebook
 
 
-def grade_student(folder, only=None, limits=None, isolation="auto"):
+def _score_of(payload):
+    """(score, max score, seconds) of a results.json payload (Nones when there is none)."""
+    if not payload:
+        return None, None, None
+    try:
+        tests = payload.get("tests", [])
+        return (float(payload.get("score", 0)), sum(float(t.get("max_score", 0)) for t in tests),
+                payload.get("execution_time"))
+    except (TypeError, ValueError, AttributeError):
+        return None, None, None
+
+
+def _write_report(report, path, name):
+    """A student's report.html; a report that cannot be written is one line on stderr, never a
+    stopped batch (the results.json is written already)."""
+    try:
+        from .html_report import write_submission
+        write_submission(report, path, title=plain_text(name, 200, newlines=False))
+    except Exception as exc:  # noqa: BLE001
+        print(f"report.html for {plain_text(name, 200, newlines=False)} not written: {type(exc).__name__}: "
+              f"{plain_text(exc, 300, newlines=False)}", file=sys.stderr, flush=True)
+
+
+def _write_overview(out, names, seconds):
+    """``out``/index.html, the class overview; a failure is one line on stderr."""
+    try:
+        from .html_report import write_overview
+        write_overview(out, names, seconds)
+    except Exception as exc:  # noqa: BLE001
+        print(f"index.html not written: {type(exc).__name__}: {plain_text(exc, 300, newlines=False)}",
+              file=sys.stderr, flush=True)
+
+
+def grade_student(folder, only=None, limits=None, isolation="auto", on_report=None):
     """The results.json dict (Gradescope's format) of the submission in ``folder``, graded in
     isolated children one exercise at a time (``engine.grade``, ``jobs=1``) under ``limits`` and
-    ``isolation`` (chosen beforehand: :func:`autograder.isolation.choose`). A submission that
-    cannot be graded (a symbolic link, a bug of the grader) gets :func:`failed_results`: one
-    broken submission must not stop a batch. The local batch and a cluster worker
-    (``autograder.cluster``) both grade with this function."""
+    ``isolation`` (chosen beforehand: :func:`autograder.isolation.choose`), with the seconds it
+    took as Gradescope's ``execution_time``. A submission that cannot be graded (a symbolic link, a
+    bug of the grader) gets :func:`failed_results`: one broken submission must not stop a batch.
+    ``on_report``, if given, is called with the engine's Report (the local batch draws the
+    student's report.html from it). The local batch and a cluster worker (``autograder.cluster``)
+    both grade with this function."""
     from .engine import grade
+    started = time.perf_counter()
     try:
-        return gradescope_results(grade(folder, only=only, jobs=1, limits=limits, isolation=isolation))
+        report = grade(folder, only=only, jobs=1, limits=limits, isolation=isolation)
+        payload = gradescope_results(report)
     except Exception as exc:  # a broken submission must not stop the batch
-        return failed_results(exc)
+        payload, report = failed_results(exc), None
+    payload["execution_time"] = round(time.perf_counter() - started, 3)
+    if report is not None and on_report is not None:
+        on_report(report)
+    return payload
 
 
 def failed_results(exc):

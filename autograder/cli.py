@@ -128,10 +128,12 @@ def _add_grade(sub, common):
                        "(e.g. ch1_single_layer): that notebook's table and total")
     grade.add_argument("--min-score", type=float, metavar="S", help="exit with code 1 below this score")
     grade.add_argument("--public", action="store_true", help="public checks only (what students run)")
+    grade.add_argument("--html", metavar="REPORT", help="write a self-contained HTML report with pictures here")
     _limit_options(grade)
 
 
 def _run_grade(args):
+    from . import progress
     from .engine import grade
     from .isolation import IsolationUnavailable
     from .loader import NoSubmission, RefusedSubmission, submission_path
@@ -143,8 +145,9 @@ def _run_grade(args):
         # nothing extra is protected for --json: the grader writes it after grading, atomically,
         # and children write only in their sandbox (protecting its folder once hid .venv)
         started = time.monotonic()
-        report = grade(path, only=only, include_hidden=not args.public, limits=_limits(args),
-                       isolation=args.isolation)
+        with progress.exercise_line(sys.stderr) as running:
+            report = grade(path, only=only, include_hidden=not args.public, limits=_limits(args),
+                           isolation=args.isolation, progress=running)
         execution_time = time.monotonic() - started
     if not report.results:
         return _error(f"no check matches --only {args.only!r}" if args.only
@@ -152,6 +155,9 @@ def _run_grade(args):
     print(format_table(report))
     if args.json:
         write_results(report, args.json, execution_time=execution_time)
+    if args.html:
+        from .html_report import write_submission
+        write_submission(report, args.html, title=str(args.path or ""))
     if args.min_score is not None and report.score < args.min_score:
         print(f"score {report.score:g} is below the required {args.min_score:g}", file=sys.stderr)
         return 1

@@ -33,8 +33,8 @@ from collections import deque
 from pathlib import Path
 
 from . import course_folder
-from .batch import (BatchInterrupted, _kill_children, failed_results, grade_student, results_path, student_folders,
-                    write_gradebook, write_student)
+from .batch import (BatchInterrupted, _kill_children, _write_overview, failed_results, grade_student, results_path,
+                    student_folders, write_gradebook, write_student)
 from .files import grading_root, remove_tree
 from .fingerprint import differences, kit_fingerprint
 from .isolation import IsolationUnavailable, choose
@@ -119,7 +119,9 @@ def grade_batch_on_cluster(submissions, out, scheduler=None, local_workers=None,
             raise BatchInterrupted() from None
         finally:
             _close(client, cluster)
-    return write_gradebook(out, names), failed
+    gradebook = write_gradebook(out, names)
+    _write_overview(out, names, None)  # the class overview (index.html); no per-student report.html here
+    return gradebook, failed
 
 
 def grade_on_worker(texts, fingerprint, only=None, limits=None, isolation="auto"):

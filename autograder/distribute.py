@@ -40,15 +40,18 @@ INSTRUCTOR_FILES = (
     "stubs.py", "markers.py",  # generates exercises/ from reference/
     "nbgrader_course.py", "notebook.py",  # the nbgrader course (another way to run the kit)
     "nbgrader_plugins.py", "nbgrader_exchange.py",  # its nbgrader config's additions, its exchange
-    "batch.py",              # grading a class
+    "batch.py", "class_summary.py",  # grading a class
 )
+#: files inside those folders that students get all the same: the HTML report's templates
+#: (``nnkit grade --html``)
+STUDENT_FILES = ("templates/report.html.j2", "templates/_style.css.j2")
 #: what the student copy may never contain (file names, anywhere)
 FORBIDDEN_SUFFIXES = (".pyc", ".pyo", ".ipynb")
 GIT_IDENTITY = ("-c", "user.name=nnkit", "-c", "user.email=nnkit@localhost")
 #: the modules a student's runs import (the audit imports them in the student copy, alone)
 STUDENT_RUNTIME = ("autograder.cli", "autograder.engine", "autograder.child", "autograder.pytest_plugin",
                    "autograder.report", "autograder.checks", "autograder.probes", "autograder.data",
-                   "autograder.sandbox", "autograder.execution", "autograder.loader")
+                   "autograder.sandbox", "autograder.execution", "autograder.loader", "autograder.html_report")
 #: Python code that drops setuptools' editable-install finders, which would otherwise fill in a
 #: module the student copy lacks from the instructor's kit installed in the same environment
 ALONE = ("import sys; sys.meta_path[:] = [f for f in sys.meta_path "
@@ -63,6 +66,8 @@ class DistributionError(RuntimeError):
 
 def _instructor_only(relative):
     relative = Path(relative).as_posix()
+    if relative in STUDENT_FILES:
+        return False
     return any(relative == item or relative.startswith(item + "/") for item in INSTRUCTOR_FILES)
 
 

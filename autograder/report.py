@@ -14,6 +14,9 @@ HIDDEN_MESSAGE = "hidden check: details are shown after grading"
 #: longest text from a submission kept in a message (characters)
 MAX_TEXT = 2000
 TRUNCATED = "… (truncated)"
+#: how a message shows its hint, and where the captured output starts (results.json "output")
+HINT_PREFIX = "\n  hint: "
+CAPTURED_HEADING = "\n\nOutput of your code:\n"
 
 # terminal escape sequences: CSI (ESC [ or the 8-bit CSI), OSC/DCS/APC/PM/SOS strings up to
 # their terminator (or the end), and any other ESC + one character
@@ -62,8 +65,15 @@ def message_of(result, reveal_hidden=True):
         return HIDDEN_MESSAGE if verdict.fraction < 1 else ""
     text = plain_text(verdict.message)
     if verdict.hint:
-        text += f"\n  hint: {plain_text(verdict.hint)}"
+        text += f"{HINT_PREFIX}{plain_text(verdict.hint)}"
     return text
+
+
+def hint_in(output):
+    """The hint a message_of text (a results.json test's ``output``) carries, or None."""
+    if HINT_PREFIX not in (output or ""):
+        return None
+    return output.split(HINT_PREFIX, 1)[1].split(CAPTURED_HEADING, 1)[0].strip() or None
 
 
 def format_table(report, reveal_hidden=True, width=100):
@@ -119,7 +129,7 @@ def gradescope_results(report, reveal_hidden=False, execution_time=None):
         output = message_of(result, reveal_hidden=True)
         captured = report.outputs.get(check.exercise)
         if captured and verdict.status in ("error", "failed"):
-            output += "\n\nOutput of your code:\n" + plain_text(captured, limit=2 * MAX_TEXT + 100)
+            output += CAPTURED_HEADING + plain_text(captured, limit=2 * MAX_TEXT + 100)
         hidden_until_published = after_publication(check)
         if hidden_until_published:
             later, later_max = later + 1, later_max + check.points

@@ -190,14 +190,18 @@ def test_public_checks_fail_on_the_stubs(student_repo):
 
 def test_isolated_grade_of_one_module_in_the_student_copy(student_repo, tmp_path):
     folder = solved_copy(student_repo, tmp_path / "solved")
-    results = tmp_path / "results.json"
+    results, html = tmp_path / "results.json", tmp_path / "report.html"
     done = run(["-m", "autograder", "grade", "exercises", "--only", "minibatch", "--json",
-                str(results)], cwd=folder)
+                str(results), "--html", str(html)], cwd=folder)
     assert done.returncode == 0, done.stderr
     payload = json.loads(results.read_text())
     assert payload["score"] == sum(t["max_score"] for t in payload["tests"]) > 0
     assert any(t["number"].startswith("convergence.breast_cancer") for t in payload["tests"])
     assert all(t["visibility"] == "visible" for t in payload["tests"])
+    # the HTML report works in the student copy: its templates are handed out, and the pictures of
+    # the gen_batch map and the four training runs are drawn from recorded values
+    page = html.read_text()
+    assert page.count('<img src="data:image/png;base64,') == 5 and 'class="note"' not in page
 
 
 #: wrong implementations (tests/corpus/wrong) whose public check uses recorded values or, for the

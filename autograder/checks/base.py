@@ -24,6 +24,9 @@ class Verdict:
     hint: str | None = None
     status: str = "passed"  # passed | failed | error | skipped | not_implemented | blocked
     artifacts: dict = field(default_factory=dict)
+    #: figures data: plain, JSON-serialisable, bounded dicts (``{"kind": ..., ...}``) from which
+    #: autograder/pictures draws this check's pictures; never used to grade (checks/figures.py)
+    figures: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -64,14 +67,28 @@ class Check:
     #: raised during the trial (``error`` is the plain dict of engine.verification.error_verdict),
     #: when the error's type and message point at a classic mistake
     explain_error: Callable | None = None
+    #: optional ``figures(cases, outputs, verdict) -> [dict, ...]``: the figures data of the verdict
+    #: (checks/figures.py); by default the ``figures`` attribute of ``verify`` (:func:`with_figures`)
+    figures: Callable | None = None
 
     def __post_init__(self):
+        if self.figures is None:
+            object.__setattr__(self, "figures", getattr(self.verify, "figures", None))
         if not self.depends_on:  # the course manifest says what a check needs besides its exercise
             from ..course import needs
             object.__setattr__(self, "depends_on", tuple(needs(self.id)))
 
     def __str__(self):
         return self.id
+
+
+def with_figures(gather):
+    """Decorator of a verify function: the checks that use it record the figures data
+    ``gather(cases, outputs, verdict)`` returns (a list of plain dicts; see checks/figures.py)."""
+    def attach(verify):
+        verify.figures = gather
+        return verify
+    return attach
 
 
 def rng_for(*key):

@@ -149,6 +149,14 @@ def mean_cross_entropy(x, y, w1, b1, w2, b2):
     return float(-np.sum(y * log_a) / len(x))
 
 
+def mean_binary_cross_entropy(z, y):
+    """Mean binary cross-entropy −(y·log a + (1 − y)·log(1 − a)) of the outputs z (m, 1), a = σ(z)
+    clipped to [1e-10, 1 − 1e-10] as the course's loss is; y (m,) or (m, 1) of 0/1."""
+    a = np.clip(sigmoid(np.asarray(z, dtype=float).reshape(-1)), 1e-10, 1 - 1e-10)
+    y = np.asarray(y, dtype=float).reshape(-1)
+    return float(-np.mean(y * np.log(a) + (1 - y) * np.log(1 - a)))
+
+
 def momentum_steps(w, grads, learning_rate, momentum):
     v = np.zeros_like(w)
     out = [w.copy()]

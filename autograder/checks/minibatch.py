@@ -5,7 +5,8 @@ import re
 import numpy as np
 
 from ..probes import minibatch as probes
-from .base import Check, Failure, Trial
+from .base import Check, Failure, Trial, with_figures
+from .figures import batches_figures
 from .training import breast_cancer_checks
 
 #: (m, batch_size, y): remainder, exact, m < batch, batches of one, ...; y as a column (m, 1), a
@@ -87,6 +88,7 @@ def verify_each_sample_once(cases, outputs):
                     else "keep the last, smaller batch: the number of batches is ceil(m / batch_size)")
 
 
+@with_figures(batches_figures(0))
 def verify_batch_sizes(cases, outputs):
     for case, out in zip(cases, outputs):
         m, size = len(case["x"]), int(case["batch_size"])

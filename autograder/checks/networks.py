@@ -8,8 +8,10 @@ instructor's kit, recorded in the student copy).
 """
 import numpy as np
 
-from .base import Check, Failure, diagnose, expect_close, expect_finite, expect_shape, relative_error, rng_for
+from .base import (Check, Failure, diagnose, expect_close, expect_finite, expect_shape, relative_error, rng_for,
+                   with_figures)
 from .expectation import expected
+from .figures import gradient_figures, weights_figures
 
 #: float64 throughout: the student's result and ours differ only by summation order (~1e-15).
 VALUE_RTOL = 1e-9
@@ -194,6 +196,7 @@ def verify_two_layer_shapes(cases, outputs):
             expect_shape(f"{name}_grad", out[f"{name}_grad"], *accepted_shapes(case[name]), where=where(case))
 
 
+@with_figures(gradient_figures("two_layer_numerical_gradients", ("w1", "b1", "w2", "b2"), lambda case: where(case)))
 def verify_two_layer_gradient(cases, outputs):
     # backprop uses the a1 we stored (computed from the same weights), so the linear functional
     # Σ err ⊙ z2(θ) / m has exactly backprop's gradients.
@@ -273,6 +276,7 @@ def init_distribution(make_dist, description):
     (described by ``description(fan_in, fan_out, dist)``)."""
     ks = distribution_check(make_dist, description)
 
+    @with_figures(weights_figures(make_dist))
     def verify(cases, outputs):
         verify_biases_zero(cases, outputs)
         ks(cases, outputs)

@@ -9,6 +9,7 @@ from ..probes import optimizers as probes
 from . import keras_agreement
 from .base import Check, Failure, Trial, relative_error, rng_for
 from .expectation import expected
+from .figures import path_figures
 from .trajectories import trajectory_case
 
 #: float64 on both sides, same formulas in a different algebraic order: ~1e-15 apart.
@@ -216,6 +217,15 @@ def verify_in_place(cases, outputs):
                           "references to them)", "write params[key] -= step (or params[key][...] = ...)")
 
 
+def keras_path(name):
+    """(cases, index, key) -> Keras's recorded trajectory of params[key] in case ``index`` (None
+    when there is no usable recording): what the keras check's path figure is drawn against."""
+    def reference(cases, index, key):
+        golden, _ = keras_golden.expected()
+        return None if golden is None else golden.trajectory(name, index, key)
+    return reference
+
+
 def _keras_diagnosis(name):
     """For the agreement check: (cases, outputs) -> one mistake's hint per case (None where no
     usual mistake matches), computed for every case (the student copy records them)."""
@@ -241,5 +251,6 @@ for _name in OPTIMIZERS:
               f"{keras_golden.STEPS} steps agree with Keras's {keras_agreement.KERAS_NAMES[_name]} (recorded runs), "
               "gradients around 1e-6 included",
               Trial(probes.trajectory, lambda name=_name: keras_golden.optimizer_cases(name)),
-              keras_agreement.verify_keras_trajectory(_name, diagnose=_keras_diagnosis(_name))),
+              keras_agreement.verify_keras_trajectory(_name, diagnose=_keras_diagnosis(_name)),
+              figures=path_figures(_name, keras_path(_name), tolerance=keras_agreement.TOLERANCE[_name])),
     ]

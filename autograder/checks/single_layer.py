@@ -4,7 +4,9 @@ import numpy as np
 
 from ..probes import single_layer as probes
 from .base import Failure, Trial, expect_close, expect_shape, relative_error, rng_for
+from .base import with_figures
 from .expectation import expected
+from .figures import gradient_figures
 from .networks import SIZES, VALUE_RTOL, gradient_check, pass_checks, where
 
 
@@ -44,6 +46,7 @@ def verify_single_backprop_shapes(cases, outputs):
         expect_shape("b_grad", out["b_grad"], (), (1,), (1, 1), where=where(case))
 
 
+@with_figures(gradient_figures("single_layer_numerical_gradients", ("w", "b"), lambda case: where(case)))
 def verify_single_backprop_gradient(cases, outputs):
     gradient_check(cases, outputs, "single_layer_numerical_gradients", ("w", "b"))
 

@@ -17,6 +17,7 @@ import numpy as np
 from ..probes.training import fit
 from .base import Check, Failure, Trial, Verdict
 from .expectation import RECORDED, compute
+from .figures import training_figures
 
 def breast_cancer():
     from ..data import load_breast_cancer_split
@@ -76,6 +77,77 @@ def multiclass_accuracy(out, x, y_labels):
     return float(np.mean(np.argmax(z, axis=1) == y_labels))
 
 
+#: training samples the report's training-accuracy curve is measured on (the first ones)
+CURVE_TRAIN_SAMPLES = 10_000
+
+
+def snapshot_curves(measure, loss, train_data, val_data):
+    """For the report: ``curves(case, out)`` -> per-epoch curves of the weights the probe copied
+    during training (``snapshot_*``): training and validation accuracy (``measure``, as the check
+    measures the final weights; training accuracy on at most CURVE_TRAIN_SAMPLES samples) and the
+    validation loss as the course's fit loops record it (mean loss + reg_loss() / m_val, ``loss``
+    a function of the weights, x and y). None in the student copy (no forward pass of ours) or
+    without snapshots."""
+    def curves(case, out):
+        if RECORDED or "snapshot_epochs" not in out:
+            return None
+        names = [k[len("snapshot_"):] for k in out
+                 if k.startswith("snapshot_") and k not in ("snapshot_epochs", "snapshot_reg_loss")]
+        x_train, y_train = train_data(case)
+        x_train, y_train = x_train[:CURVE_TRAIN_SAMPLES], y_train[:CURVE_TRAIN_SAMPLES]
+        x_val, y_val, y_val_loss = val_data()
+        result = {"epochs": np.asarray(out["snapshot_epochs"]).tolist(), "train_accuracy": [],
+                  "val_accuracy": [], "val_loss": []}
+        for index, reg in enumerate(np.asarray(out["snapshot_reg_loss"], dtype=float)):
+            weights = {name: np.asarray(out[f"snapshot_{name}"][index], dtype=float) for name in names}
+            result["train_accuracy"].append(measure(weights, x_train, y_train))
+            result["val_accuracy"].append(measure(weights, x_val, y_val))
+            result["val_loss"].append(loss(weights, x_val, y_val_loss) + reg / len(x_val))
+        return result
+    return curves
+
+
+def _binary_loss(weights, x, y):
+    return compute("mean_binary_cross_entropy", z=_outputs(weights, x), y=y)
+
+
+def _softmax_loss(weights, x, y):
+    return compute("mean_cross_entropy", x=x, y=y, **weights)
+
+
+def _breast_cancer_train(case):
+    return np.asarray(case["x_train"]), np.asarray(case["y_train"])
+
+
+def _breast_cancer_val():
+    data = breast_cancer()
+    return data.x_val, data.y_val, data.y_val
+
+
+def _fashion_train(case):
+    from ..data import prepare_fashion_mnist
+    split = prepare_fashion_mnist()
+    return split.x_train[:CURVE_TRAIN_SAMPLES], np.argmax(split.y_train[:CURVE_TRAIN_SAMPLES], axis=1)
+
+
+def _fashion_val():
+    from ..data import prepare_fashion_mnist
+    split = prepare_fashion_mnist()
+    return split.x_val, split.y_val_labels, split.y_val
+
+
+#: Fashion-MNIST's class names, by label
+FASHION_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+                   "Ankle boot")
+
+
+def fashion_confusion(out, data):
+    """(labels, predictions, images, class names) of the trained network on the validation set
+    (predictions: argmax of its outputs, see _outputs), for the confusion figures."""
+    predictions = np.argmax(_outputs(out, data.x_val), axis=1)
+    return data.y_val, predictions, data.x_val, FASHION_CLASSES
+
+
 class _FashionVal:
     def __init__(self):
         from ..data import prepare_fashion_mnist
@@ -113,7 +185,10 @@ def breast_cancer_checks():
               f"{cls.split('.')[1]}({', '.join(f'{k}={v}' for k, v in kwargs.items())}) reaches "
               f"{threshold} validation accuracy in {epochs} epochs",
               Trial(fit, fit_cases(cls, kwargs, epochs)),
-              accuracy_at_least(threshold, binary_accuracy, breast_cancer, cls.split(".")[1]))
+              accuracy_at_least(threshold, binary_accuracy, breast_cancer, cls.split(".")[1]),
+              figures=training_figures(threshold, breast_cancer, f"breast_cancer.{name}",
+                                       curves=snapshot_curves(binary_accuracy, _binary_loss, _breast_cancer_train,
+                                                              _breast_cancer_val)))
         for name, cls, kwargs, epochs, threshold in BREAST_CANCER_RUNS
     ]
 
@@ -143,4 +218,6 @@ def fashion_mnist_check():
         f"in {FASHION_EPOCHS} epochs",
         Trial(fit, fashion_mnist_cases),
         accuracy_at_least(FASHION_THRESHOLD, multiclass_accuracy, fashion_val, "MultiClassNetwork"),
-        requires=("fashion_mnist",))
+        requires=("fashion_mnist",),
+        figures=training_figures(FASHION_THRESHOLD, fashion_val, "fashion_mnist.multiclass", fashion_confusion,
+                                 curves=snapshot_curves(multiclass_accuracy, _softmax_loss, _fashion_train, _fashion_val)))

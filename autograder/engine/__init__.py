@@ -28,7 +28,7 @@ __all__ = ["grade", "grade_exercise", "blocked_verdict", "dependency_closure", "
 
 
 def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=None, isolation="auto",
-          checks=ALL_CHECKS):
+          checks=ALL_CHECKS, progress=None):
     """Grade the submission at ``path`` (a folder like exercises/, or one module): a Report.
 
     ``only`` picks an exercise, a module or a check id prefix (or names exact check ids; see
@@ -40,6 +40,8 @@ def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=No
     :class:`autograder.isolation.Isolation`; an unavailable one raises
     :class:`autograder.isolation.IsolationUnavailable` before anything runs) rather than in
     this process. The report says which isolation graded it (``Report.isolation``).
+    ``progress(exercise, done, total)``, if given, is called as each exercise starts (``done`` of
+    the ``total`` exercises finished so far).
 
     A symbolic link in the submission (the path or a folder on it, a module, its exercises/)
     raises :class:`autograder.loader.LinkedSubmission` before anything is resolved or imported:
@@ -57,8 +59,9 @@ def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=No
         runner = InProcessRunner(path)
     report = Report(isolation=isolation.describe() if isolated else "none (in-process)")
     try:
-        verdicts = schedule(graded, lambda exercise, failing: grade_exercise(
-            runner, [c for c in graded if c.exercise == exercise], failing), max(1, jobs if isolated else 1))
+        counter = _Counter(graded, progress)
+        verdicts = schedule(graded, lambda exercise, failing: counter.run(exercise, lambda: grade_exercise(
+            runner, [c for c in graded if c.exercise == exercise], failing)), max(1, jobs if isolated else 1))
         for check in selected:
             report.results.append(CheckResult(check, verdicts[check.id][0]))
         for check in selected:
@@ -69,6 +72,25 @@ def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=No
         if isolated:
             runner.close()
     return report
+
+
+class _Counter:
+    """Calls ``progress(exercise, done, total)`` as each exercise of ``checks`` starts (if given)."""
+
+    def __init__(self, checks, progress):
+        import threading
+        self.total, self.done, self.progress = len({c.exercise for c in checks}), 0, progress
+        self.lock = threading.Lock()
+
+    def run(self, exercise, work):
+        if self.progress is not None:
+            with self.lock:
+                self.progress(exercise, self.done, self.total)
+        try:
+            return work()
+        finally:
+            with self.lock:
+                self.done += 1
 
 
 def grade_exercise(runner, checks, failing):

@@ -1,5 +1,6 @@
 """From what a probe returned to a verdict, in the grader's own process."""
 from ..checks.base import Failure, Verdict
+from ..checks.figures import gather_figures
 from ..report import plain_text
 
 
@@ -13,6 +14,10 @@ def verify(check, cases, outputs, error):
     """
     if error is not None:
         return error_verdict(check, error)
+    return gather_figures(check, cases, outputs, _verdict(check, cases, outputs))
+
+
+def _verdict(check, cases, outputs):
     try:
         verdict = check.verify(cases, outputs)
     except Failure as failure:

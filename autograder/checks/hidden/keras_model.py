@@ -9,6 +9,7 @@ import numpy as np
 from ...probes import keras_model as probes
 from .. import training
 from ..base import Check, Failure, Trial
+from ..figures import training_figures
 
 CHAPTER_EXERCISE = "Keras chapter on Fashion-MNIST"
 #: Measured with benchmarks/keras_chapter_accuracy.py (reference build_keras_model, Keras 3.15.1 /
@@ -46,4 +47,6 @@ CHECKS = [Check(
     f"build_keras_model() trained {CHAPTER_EPOCHS} epochs on Fashion-MNIST (batch 32) reaches "
     f"{CHAPTER_THRESHOLD} validation accuracy",
     Trial(probes.fashion_mnist, lambda: [{"epochs": np.array(CHAPTER_EPOCHS), "seed": np.array(CHAPTER_SEED)}]),
-    verify_chapter, hidden=True, requires=("tensorflow", "fashion_mnist"))]
+    verify_chapter, hidden=True, requires=("tensorflow", "fashion_mnist"),
+    figures=training_figures(CHAPTER_THRESHOLD, training.fashion_val, "keras_model.fashion_mnist",
+                             training.fashion_confusion))]
