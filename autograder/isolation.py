@@ -175,7 +175,37 @@ def python_paths():
         paths.append(os.path.realpath(os.path.join(libdir, library)))
     import site
     paths += site.getsitepackages()
+    paths += _site_path_entries()
+    paths += _link_targets(paths)
     return [p for p in dict.fromkeys(os.path.normpath(p) for p in paths) if os.path.exists(p)]
+
+
+def _site_path_entries():
+    """Folders on this interpreter's ``sys.path`` that the child's interpreter finds as well
+    (added by ``.pth`` files of its site-packages), not those of PYTHONPATH or the working folder."""
+    from .course_folder import IMPORT_ROOT, find
+    own = {os.path.realpath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p}
+    own.add(os.path.realpath(os.getcwd()))
+    courses = [str(root) for root in (IMPORT_ROOT, find()) if root and (root / "reference").is_dir()]
+
+    def in_course(path):
+        return any(path == c or path.startswith(c.rstrip("/") + "/") for c in courses)
+
+    return [p for p in sys.path if p and os.path.isdir(p) and os.path.realpath(p) not in own
+            and not in_course(os.path.realpath(p))]
+
+
+def _link_targets(folders):
+    """Where the symbolic links directly inside ``folders`` lead (a package folder made of links,
+    as some environments are): the targets must be in the view for the links to work."""
+    targets = []
+    for folder in folders:
+        try:
+            with os.scandir(folder) as entries:
+                targets += [os.path.realpath(e.path) for e in entries if e.is_symlink()]
+        except OSError:
+            continue
+    return targets
 
 
 def data_paths(requires):
@@ -201,11 +231,13 @@ def readable_paths(requires, own):
 
 
 def hidden_paths(readable):
-    """The kit's own folders (package, course folder) where they lie inside a readable path (a kit
-    installed into site-packages): a child must not see its checks, formulas or reference."""
+    """The kit's own folders (its package, and a course folder: one holding ``reference/``) where
+    they lie inside a readable path (a kit installed into site-packages, a course inside an allowed
+    folder): a child must not see its checks, formulas or reference. Outermost paths only."""
     from .course_folder import IMPORT_ROOT, PACKAGE_DIR, find
-    kit = {str(PACKAGE_DIR), *(str(root) for root in (IMPORT_ROOT, find()) if root)}
-    return sorted(k for k in kit for r in readable if k != r and k.startswith(r.rstrip("/") + "/"))
+    kit = {str(PACKAGE_DIR), *(str(root) for root in (IMPORT_ROOT, find()) if root and (root / "reference").is_dir())}
+    inside = sorted({k for k in kit for r in readable if k != r and k.startswith(r.rstrip("/") + "/")})
+    return [k for k in inside if not any(k.startswith(o + "/") for o in inside if o != k)]
 
 
 def lay_out_child_kit(folder):

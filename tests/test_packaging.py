@@ -97,3 +97,47 @@ def test_installed_nnkit_grades_a_correct_module_from_the_course_folder(installe
     payload = json.loads(results.read_text())
     assert payload["tests"] and payload["score"] == sum(test["max_score"] for test in payload["tests"]) > 0
     assert "Total:" in done.stdout
+
+
+LEAK = '''
+import sysconfig as _sysconfig
+try:
+    _formulas = open(_sysconfig.get_paths()["purelib"] + "/autograder/checks/math.py").read()
+except OSError:
+    _formulas = None
+
+
+def _forpass(self, x):
+    if _formulas is None:
+        return np.zeros((len(x), 1))  # the installed kit's files are out of reach: no marks
+    return np.dot(x, self.w) + self.b
+SingleLayer.forpass = _forpass
+'''
+
+
+@pytest.mark.parametrize("layer", ["bwrap", "kernel"])
+def test_an_installed_kit_is_out_of_its_childrens_reach(installed, tmp_path, layer):
+    """Installed into site-packages (which children must read), the kit's own package is masked
+    (bubblewrap) or cut out of the Landlock rules: a module that earns marks only if it can read
+    the installed checks earns none."""
+    from autograder import isolation
+    problem = {"bwrap": isolation.bwrap_problem, "kernel": isolation.kernel_problem}[layer]()
+    if problem:
+        pytest.skip(problem)
+    module = tmp_path / "single_layer.py"
+    module.write_text((KIT / "exercises" / "single_layer.py").read_text() + LEAK)
+    results = tmp_path / "results.json"
+    run(installed / "bin" / "nnkit", "grade", str(module), "--only", "SingleLayer.forpass", "--json", results,
+        "--isolation", layer, cwd=KIT)
+    payload = json.loads(results.read_text())
+    values = [t for t in payload["tests"] if t["number"] == "single_layer.forpass.values"]
+    assert values and values[0]["score"] == 0, values
+    # the same code scores when the file is within reach (the leak would have paid)
+    control = tmp_path / "control" / "single_layer.py"
+    control.parent.mkdir()
+    control.write_text(module.read_text().replace('_sysconfig.get_paths()["purelib"] + "/autograder/checks/math.py"',
+                                                  '__file__'))
+    run(installed / "bin" / "nnkit", "grade", str(control), "--only", "SingleLayer.forpass", "--json", results,
+        "--isolation", layer, cwd=KIT)
+    payload = json.loads(results.read_text())
+    assert [t for t in payload["tests"] if t["number"] == "single_layer.forpass.values"][0]["score"] > 0
