@@ -4,7 +4,7 @@ outputs in this trusted process, and score.
 ``grade(path)`` is the single entry point of every front end. The package's modules, one job each:
 :mod:`.results` (CheckResult, Report), :mod:`.selection` (which checks run), :mod:`.verification`
 (outputs to verdicts), :mod:`.scheduling` (order of the exercises), :mod:`.inprocess` and
-:mod:`.isolated` (the two runners), :mod:`.limits`; the contract with an isolated child is
+:mod:`.isolated` (the two runners), :mod:`.sharing` (exercises that share a child), :mod:`.limits`; the contract with an isolated child is
 :mod:`autograder.job`, the file-system helpers :mod:`autograder.files`.
 """
 from ..checks import ALL_CHECKS
@@ -18,6 +18,7 @@ from .limits import DEFAULT_DISK, DEFAULT_MEMORY, DEFAULT_TIMEOUT, Limits
 from .results import CheckResult, Report, Verdict
 from .scheduling import schedule
 from .selection import dependency_closure, missing_requirements, select_checks
+from .sharing import SharedChildren
 from .verification import after_prerequisites, error_verdict, verify
 
 __all__ = ["grade", "grade_exercise", "blocked_verdict", "dependency_closure", "Limits", "Report", "CheckResult", "Verdict", "InProcessRunner", "IsolatedRunner",
@@ -46,7 +47,8 @@ def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=No
     candidates = select_checks(path, None, include_hidden, checks)
     selected = select_checks(path, only, include_hidden, checks) if only else candidates
     graded = dependency_closure(selected, candidates)
-    runner = IsolatedRunner(path, limits, protected) if isolated else InProcessRunner(path)
+    # isolated: the exercises needing TensorFlow share one child (one import per submission)
+    runner = SharedChildren(IsolatedRunner(path, limits, protected), graded) if isolated else InProcessRunner(path)
     report = Report()
     try:
         verdicts = schedule(graded, lambda exercise, failing: grade_exercise(
