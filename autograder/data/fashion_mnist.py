@@ -124,14 +124,14 @@ def stratified_head(labels, per_class):
     """Indices (ascending) of the first ``per_class`` samples of every class in ``labels`` (an
     integer array of shape (m,)): a fixed stratified subset. The course's split is already
     shuffled by ``train_test_split``, so the first images of each class are a random sample of it,
-    the same on every machine. Raises ValueError when a class has fewer than ``per_class``."""
+    the same on every machine. Raises ValueError when a class present has fewer than ``per_class``."""
     labels = np.asarray(labels)
     order = np.argsort(labels, kind="stable")
     sorted_labels = labels[order]
     starts = np.searchsorted(sorted_labels, sorted_labels, side="left")
     rank = np.empty(len(labels), dtype=np.int64)
     rank[order] = np.arange(len(labels)) - starts
-    counts = np.bincount(labels)
+    counts = np.unique(labels, return_counts=True)[1]
     fewest = int(counts.min()) if counts.size else 0
     if not 0 <= per_class <= fewest:
         raise ValueError(f"cannot take {per_class} samples of each class: the smallest class has {fewest}")
