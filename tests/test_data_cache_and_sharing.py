@@ -131,6 +131,14 @@ def test_train_subset_is_those_rows_of_the_split(places):  # noqa: F811
     np.testing.assert_array_equal(x, split.x_train[rows])
     np.testing.assert_array_equal(y, split.y_train[rows])
     assert x.shape == (20, 784) and x.flags.writeable  # the student's own copy
+    x32, _ = split.train_subset(2, np.float32)
+    assert x32.dtype == np.float32
+    np.testing.assert_array_equal(x32, x.astype(np.float32))  # Keras trains on exactly these values
+
+
+def test_float32_pixels_are_the_float64_pixels_rounded():
+    pixels = np.arange(256, dtype=np.uint8)
+    np.testing.assert_array_equal(pixels.astype(np.float32) / np.float32(255), (pixels / 255).astype(np.float32))
     fm._prepare.cache_clear()
 
 

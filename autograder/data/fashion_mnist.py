@@ -111,13 +111,15 @@ class FashionMnistSplit:
     def y_val(self):
         return _read_only(one_hot(self.y_val_labels))
 
-    def train_subset(self, per_class):
+    def train_subset(self, per_class, dtype=np.float64):
         """``(x, y)``: the training images of :func:`stratified_head` ``(y_train_labels,
-        per_class)``, in the split's order, as new arrays: x float64 pixels / 255 of shape
-        (10·per_class, 784) (the same values as ``x_train``'s rows), y one-hot float64
-        (10·per_class, 10). Only those rows are converted."""
+        per_class)``, in the split's order, as new arrays: x pixels / 255 of shape
+        (10·per_class, 784) in ``dtype`` (float64: the values of ``x_train``'s rows; float32: the
+        same values rounded to float32, exactly: for every byte b, float32(b) / float32(255) ==
+        float32(b / 255)), y one-hot float64 (10·per_class, 10). Only those rows are converted."""
         rows = stratified_head(self.y_train_labels, per_class)
-        return self.images_train[rows] / 255, one_hot(self.y_train_labels[rows])
+        dtype = np.dtype(dtype)
+        return self.images_train[rows].astype(dtype) / dtype.type(255), one_hot(self.y_train_labels[rows])
 
 
 def stratified_head(labels, per_class):
