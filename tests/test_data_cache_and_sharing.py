@@ -3,7 +3,6 @@ benchmarks/grade_speed.py): the per-machine cache of decoded data (autograder/da
 fixed stratified subsets of the training checks, and the exercises that share one child
 (autograder/engine/sharing.py)."""
 import json
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -241,3 +240,24 @@ def test_a_full_grade_imports_tensorflow_once_with_the_same_verdicts(monkeypatch
     alone = grade(reference, only="Keras chapter on Fashion-MNIST", isolated=False)
     assert [(r.check.id, r.verdict.fraction, r.verdict.message) for r in shared.results] == \
         [(r.check.id, r.verdict.fraction, r.verdict.message) for r in alone.results]
+
+
+def test_breast_cancer_split_is_read_from_the_cache_without_scikit_learn(tmp_path, monkeypatch):
+    from autograder.data import breast_cancer, load_breast_cancer_split
+    monkeypatch.setenv(cache.ENV_CACHE, str(tmp_path))
+    breast_cancer._split.cache_clear()
+    try:
+        first = load_breast_cancer_split()
+        folder = breast_cancer.split_cache_dir()
+        assert folder is not None and folder.parent.parent == tmp_path and folder.is_dir()
+        breast_cancer._split.cache_clear()
+
+        def no_sklearn():
+            raise AssertionError("computed again instead of read from the cache")
+        monkeypatch.setattr(breast_cancer, "_compute", no_sklearn)
+        second = load_breast_cancer_split()
+        for name in breast_cancer.FIELDS:
+            np.testing.assert_array_equal(getattr(first, name), getattr(second, name))
+            assert not getattr(second, name).flags.writeable
+    finally:
+        breast_cancer._split.cache_clear()
