@@ -102,7 +102,7 @@ def fashion(reference, per_class, epochs, quick):
               f"max {max(accs):.4f}  ({np.median(cpu):.2f} s CPU a run)", flush=True)
     if not quick:  # the course's budget, for comparison
         net = _fit_fashion(reference, data.x_train, data.y_train, 40, 42)
-        print(f"  reference, all 48000 images, 40 epochs, seed 42: " + str(round(convergence.multiclass_accuracy(
+        print("  reference, all 48000 images, 40 epochs, seed 42: " + str(round(convergence.multiclass_accuracy(
             {k: getattr(net, k) for k in ("w1", "b1", "w2", "b2")}, data.x_val, data.y_val_labels), 4)))
 
 

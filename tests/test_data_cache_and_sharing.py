@@ -3,6 +3,7 @@ benchmarks/grade_speed.py): the per-machine cache of decoded data (autograder/da
 fixed stratified subsets of the training checks, and the exercises that share one child
 (autograder/engine/sharing.py)."""
 import json
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
