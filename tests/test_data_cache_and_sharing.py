@@ -262,3 +262,15 @@ def test_breast_cancer_split_is_read_from_the_cache_without_scikit_learn(tmp_pat
             assert not getattr(second, name).flags.writeable
     finally:
         breast_cancer._split.cache_clear()
+
+
+def test_fetch_data_writes_the_split_to_the_cache(places, capsys):  # noqa: F811
+    from autograder.cli import main
+    write_tiny(places["system"])
+    fm._prepare.cache_clear()
+    try:
+        assert main(["fetch-data"]) == 0
+        assert f"Fashion-MNIST: {places['system']}" in capsys.readouterr().out
+        assert cache.read_entry(split_cache_dir(TINY_EXPECTED)) is not None
+    finally:
+        fm._prepare.cache_clear()
