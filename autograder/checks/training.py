@@ -193,20 +193,29 @@ def breast_cancer_checks():
     ]
 
 
-#: Reference, 5 epochs, seeds 42, 0, 1, 2, 3: 0.7355 0.7342 0.7394 0.7133 0.7303 (min 0.7133,
-#: ~2.5 s a run) -> threshold 0.70. (40 epochs, the course's budget: 0.8147.)
+#: Trained on a fixed stratified subset of the course's training split: its first FASHION_PER_CLASS
+#: images of each class (data.stratified_head; 12,000 of 48,000), FASHION_EPOCHS epochs; the
+#: accuracy is measured on all 12,000 validation images. Measured with
+#: ``OMP_NUM_THREADS=1 benchmarks/convergence_thresholds.py --fashion`` (2026-12-01):
+#:   reference, seeds 42, 0, 1, 2, 3, 4, 5, 6: 0.6362 0.6175 0.6379 0.6056 0.6235 0.6137 0.6301 0.6305
+#:             (min 0.6056, ~0.7 s of CPU a run) -> threshold 0.58
+#:   wrong (tests/corpus/wrong, target this check), seeds 42, 0, 1: ascent_on_fashion 0.1000 0.1000 0.1000
+#: (Before issue 13: all 48,000 images, 5 epochs, seeds 42, 0, 1, 2, 3: min 0.7133 -> 0.70, ~2.5 s a
+#: run; 40 epochs, the course's budget: 0.8147.)
+FASHION_PER_CLASS = 1200
 FASHION_EPOCHS = 5
-FASHION_THRESHOLD = 0.70
+FASHION_THRESHOLD = 0.58
 #: the course's multi-class network on Fashion-MNIST (also the experiment ``nnkit train multiclass``)
 FASHION_KWARGS = {"units": 100, "batch_size": 256}
 
 
 def fashion_mnist_cases():
-    """MultiClassNetwork(units=100, batch_size=256) for FASHION_EPOCHS epochs, seed 42."""
+    """MultiClassNetwork(units=100, batch_size=256) for FASHION_EPOCHS epochs on FASHION_PER_CLASS
+    training images of each class, seed 42."""
     return [{"class": np.array("multiclass.MultiClassNetwork"),
              "kwargs": np.array(json.dumps(FASHION_KWARGS)),
              "epochs": np.array(FASHION_EPOCHS), "seed": np.array(42),
-             "dataset": np.array("fashion_mnist"),
+             "dataset": np.array("fashion_mnist"), "per_class": np.array(FASHION_PER_CLASS),
              **({"predict_val": np.array(True)} if RECORDED else {})}]
 
 
@@ -215,7 +224,7 @@ def fashion_mnist_check():
     return Check(
         "convergence.fashion_mnist.multiclass", "Training on Fashion-MNIST", 4,
         f"MultiClassNetwork(units=100, batch_size=256) reaches {FASHION_THRESHOLD} validation accuracy "
-        f"in {FASHION_EPOCHS} epochs",
+        f"in {FASHION_EPOCHS} epochs on {10 * FASHION_PER_CLASS} training images",
         Trial(fit, fashion_mnist_cases),
         accuracy_at_least(FASHION_THRESHOLD, multiclass_accuracy, fashion_val, "MultiClassNetwork"),
         requires=("fashion_mnist",),

@@ -17,12 +17,14 @@ the files, so only the decompressed bytes are the same everywhere). Any failure 
 """
 import functools
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
+from . import cache
 from .idx import DatasetError, DatasetNotFoundError, IdxError, parse_idx, read_gz, sha256_hex
 
 TRAIN_IMAGES = "train-images-idx3-ubyte.gz"
@@ -54,7 +56,7 @@ BASE_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 SYSTEM_DIR = Path("/usr/share/datasets/fashion-mnist")
 DEBIAN_PACKAGE = "dataset-fashion-mnist"
 ENV_DIR = "FASHION_MNIST_DIR"
-ENV_CACHE = "NNKIT_CACHE"
+ENV_CACHE = cache.ENV_CACHE
 
 
 @dataclass(frozen=True)
@@ -81,15 +83,61 @@ class Candidate(NamedTuple):
 class FashionMnistSplit:
     """The course's train/validation split of Fashion-MNIST's 60,000 training images.
 
-    ``x_*`` are float64 pixels in [0, 1] of shape (m, 784); ``y_*`` one-hot float64 (m, 10);
-    ``y_*_labels`` int64 (m,). m = 48,000 for train, 12,000 for validation. Arrays are read-only.
+    Stored as the pixels' bytes: ``images_train`` uint8 (48000, 784), ``images_val`` uint8
+    (12000, 784), labels ``y_train_labels`` (48000,) and ``y_val_labels`` (12000,) int64; all
+    read-only (memory-mapped from the kit's cache when it is there, see :mod:`.cache`). The
+    float views are computed on first use (and kept): ``x_*`` float64 pixels / 255 in [0, 1] of
+    shape (m, 784), ``y_*`` one-hot float64 (m, 10). :meth:`train_subset` gives a fixed stratified
+    part of the training images without converting the rest.
     """
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_val: np.ndarray
-    y_val: np.ndarray
+    images_train: np.ndarray
+    images_val: np.ndarray
     y_train_labels: np.ndarray
     y_val_labels: np.ndarray
+
+    @functools.cached_property
+    def x_train(self):
+        return _read_only(self.images_train / 255)
+
+    @functools.cached_property
+    def x_val(self):
+        return _read_only(self.images_val / 255)
+
+    @functools.cached_property
+    def y_train(self):
+        return _read_only(one_hot(self.y_train_labels))
+
+    @functools.cached_property
+    def y_val(self):
+        return _read_only(one_hot(self.y_val_labels))
+
+    def train_subset(self, per_class, dtype=np.float64):
+        """``(x, y)``: the training images of :func:`stratified_head` ``(y_train_labels,
+        per_class)``, in the split's order, as new arrays: x pixels / 255 of shape
+        (10·per_class, 784) in ``dtype`` (float64: the values of ``x_train``'s rows; float32: the
+        same values rounded to float32, exactly: for every byte b, float32(b) / float32(255) ==
+        float32(b / 255)), y one-hot float64 (10·per_class, 10). Only those rows are converted."""
+        rows = stratified_head(self.y_train_labels, per_class)
+        dtype = np.dtype(dtype)
+        return self.images_train[rows].astype(dtype) / dtype.type(255), one_hot(self.y_train_labels[rows])
+
+
+def stratified_head(labels, per_class):
+    """Indices (ascending) of the first ``per_class`` samples of every class in ``labels`` (an
+    integer array of shape (m,)): a fixed stratified subset. The course's split is already
+    shuffled by ``train_test_split``, so the first images of each class are a random sample of it,
+    the same on every machine. Raises ValueError when a class present has fewer than ``per_class``."""
+    labels = np.asarray(labels)
+    order = np.argsort(labels, kind="stable")
+    sorted_labels = labels[order]
+    starts = np.searchsorted(sorted_labels, sorted_labels, side="left")
+    rank = np.empty(len(labels), dtype=np.int64)
+    rank[order] = np.arange(len(labels)) - starts
+    counts = np.unique(labels, return_counts=True)[1]
+    fewest = int(counts.min()) if counts.size else 0
+    if not 0 <= per_class <= fewest:
+        raise ValueError(f"cannot take {per_class} samples of each class: the smallest class has {fewest}")
+    return np.flatnonzero(rank < per_class)
 
 
 def keras_cache_dir():
@@ -100,14 +148,7 @@ def keras_cache_dir():
 
 def download_cache_dir():
     """Where :func:`download_fashion_mnist` puts the files: ``$NNKIT_CACHE/fashion-mnist``."""
-    base = os.environ.get(ENV_CACHE)
-    if not base:
-        try:
-            import pooch
-            base = pooch.os_cache("nnkit")
-        except ImportError:
-            base = Path(os.environ.get("XDG_CACHE_HOME") or "~/.cache").expanduser() / "nnkit"
-    return Path(base).expanduser() / "fashion-mnist"
+    return cache.kit_cache_dir() / "fashion-mnist"
 
 
 def candidate_dirs(path=None):
@@ -200,12 +241,29 @@ def prepare_fashion_mnist(path=None, *, download=True):
     """The course's split of the training images as a read-only :class:`FashionMnistSplit`.
 
     ``train_test_split(x_train_all, y_train_all, stratify=y_train_all, test_size=0.2,
-    random_state=42)``, pixels / 255 reshaped to (m, 784), one-hot targets (m, 10):
-    x_train (48000, 784), y_train (48000, 10), x_val (12000, 784), y_val (12000, 10).
-    Cached in-process (about 375 MB), like :func:`load_fashion_mnist`.
+    random_state=42)``, images flattened to (m, 784): 48,000 for training, 12,000 for validation.
+    The first call on a machine verifies the four files, splits them and stores the split in the
+    kit's cache (:func:`split_cache_dir`, about 57 MB of ``.npy``); every later call, in any
+    process, memory-maps that entry read-only (checked against its manifest) instead of decoding
+    again. Kept in-process too, like :func:`load_fashion_mnist`.
     """
     directory = find_dir(path, download=download)
-    return _prepare(str(directory), _stamp(directory), EXPECTED)
+    with _PREPARING:  # grading threads ask at once: one of them verifies and caches, once
+        return _prepare(str(directory), _stamp(directory), EXPECTED)
+
+
+_PREPARING = threading.Lock()
+
+#: version of the recipe that turns the four files into the cached split (change it with the recipe)
+SPLIT_RECIPE = ("train_test_split", {"stratify": "y", "test_size": 0.2, "random_state": 42}, 1)
+
+
+def split_cache_dir(expected=None):
+    """The cache folder of the course's split (:func:`prepare_fashion_mnist`):
+    ``<kit cache>/fashion-mnist-split/<key>``, ``key`` from the decompressed SHA-256 of the four
+    verified files and :data:`SPLIT_RECIPE`. It exists once a grader has prepared the data."""
+    expected = expected or EXPECTED
+    return cache.entry_dir("fashion-mnist-split", cache.entry_key(expected.sha256, SPLIT_RECIPE))
 
 
 def _stamp(directory):
@@ -268,25 +326,35 @@ def _load_dir(directory, stamp, expected):
 
 @functools.lru_cache(maxsize=1)
 def _prepare(directory, stamp, expected):
+    folder = split_cache_dir(expected)
+    arrays = cache.read_entry(folder)
+    if arrays is None:
+        arrays = _split(directory, stamp, expected)
+        try:
+            arrays = cache.write_entry(folder, arrays)
+        except OSError:
+            pass  # a read-only cache: keep the split in memory
+    return FashionMnistSplit(**{name: _read_only(a) for name, a in arrays.items()})
+
+
+def _split(directory, stamp, expected):
+    """The split of the verified files as {field of FashionMnistSplit: array} (uint8 images, int64 labels)."""
     from sklearn.model_selection import train_test_split
 
     x_all, y_all, _, _ = _load_dir(directory, stamp, expected)
     x_train, x_val, y_train, y_val = train_test_split(
-        x_all, y_all, stratify=y_all, test_size=0.2, random_state=42)
+        x_all, y_all, stratify=y_all, test_size=SPLIT_RECIPE[1]["test_size"],
+        random_state=SPLIT_RECIPE[1]["random_state"])
     n_pixels = int(np.prod(expected.image_shape))
-    arrays = dict(
-        x_train=x_train.reshape(-1, n_pixels) / 255,
-        y_train=one_hot(y_train, expected.n_classes),
-        x_val=x_val.reshape(-1, n_pixels) / 255,
-        y_val=one_hot(y_val, expected.n_classes),
-        y_train_labels=y_train.astype(np.int64),
-        y_val_labels=y_val.astype(np.int64),
-    )
-    return FashionMnistSplit(**{name: _read_only(a) for name, a in arrays.items()})
+    return dict(images_train=x_train.reshape(-1, n_pixels), images_val=x_val.reshape(-1, n_pixels),
+                y_train_labels=y_train.astype(np.int64), y_val_labels=y_val.astype(np.int64))
 
 
 def _read_only(array):
-    """A read-only view whose owner is read-only too, so it cannot be made writeable again."""
+    """A read-only view whose owner is read-only too, so it cannot be made writeable again (a
+    read-only memory map already is one)."""
+    if isinstance(array, np.memmap) and array.mode == "r":
+        return array
     if array.base is not None:
         array = array.copy()
     array.setflags(write=False)

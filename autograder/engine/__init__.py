@@ -4,7 +4,7 @@ outputs in this trusted process, and score.
 ``grade(path)`` is the single entry point of every front end. The package's modules, one job each:
 :mod:`.results` (CheckResult, Report), :mod:`.selection` (which checks run), :mod:`.verification`
 (outputs to verdicts), :mod:`.scheduling` (order of the exercises), :mod:`.inprocess` and
-:mod:`.isolated` (the two runners), :mod:`.limits`; the contract with an isolated child is
+:mod:`.isolated` (the two runners), :mod:`.sharing` (exercises that share a child), :mod:`.limits`; the contract with an isolated child is
 :mod:`autograder.job`, the file-system helpers :mod:`autograder.files`.
 """
 from ..checks import ALL_CHECKS
@@ -18,6 +18,7 @@ from .limits import DEFAULT_DISK, DEFAULT_MEMORY, DEFAULT_TIMEOUT, Limits
 from .results import CheckResult, Report, Verdict
 from .scheduling import schedule
 from .selection import dependency_closure, missing_requirements, select_checks
+from .sharing import SharedChildren
 from .verification import after_prerequisites, error_verdict, verify
 
 __all__ = ["grade", "grade_exercise", "blocked_verdict", "dependency_closure", "Limits", "Report", "CheckResult", "Verdict", "InProcessRunner", "IsolatedRunner",
@@ -54,7 +55,8 @@ def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=No
     if isolated:
         from ..isolation import Isolation, choose
         isolation = isolation if isinstance(isolation, Isolation) else choose(isolation)
-        runner = IsolatedRunner(path, limits, isolation)
+        # the exercises needing TensorFlow share one child (one import per submission)
+        runner = SharedChildren(IsolatedRunner(path, limits, isolation), graded)
     else:
         runner = InProcessRunner(path)
     report = Report(isolation=isolation.describe() if isolated else "none (in-process)")

@@ -93,12 +93,17 @@ def train_keras_chapter(build_model, x, y, epochs, seed, callbacks=(), validatio
 
 
 def fashion_mnist(sub, case):
-    """Train the student's model on the course's training split; return its weights (the grader
+    """Train the student's model on the course's training split (its stratified head of
+    ``per_class`` images of each class when the case gives it); return its weights (the grader
     measures the validation accuracy with its own forward pass) and the per-epoch losses."""
     from ..data import prepare_fashion_mnist
     split = prepare_fashion_mnist(download=False)
-    model, history = train_keras_chapter(sub.attribute("keras_model.build_keras_model"), split.x_train,
-                                         split.y_train, int(scalar(case["epochs"])), int(scalar(case["seed"])))
+    if "per_class" in case:  # float32, what Keras trains on (the same values as float64 rounded)
+        x, y = split.train_subset(int(scalar(case["per_class"])), np.float32)
+    else:
+        x, y = split.x_train, split.y_train
+    model, history = train_keras_chapter(sub.attribute("keras_model.build_keras_model"), x, y,
+                                         int(scalar(case["epochs"])), int(scalar(case["seed"])))
     weights = model.get_weights()
     out = {"n_weights": np.array(len(weights)),
            "losses": np.asarray(history.history.get("loss", []), dtype=float)}

@@ -77,9 +77,14 @@ def _snapshots(net, epochs, limit=SNAPSHOTS):
 
 
 def _training_data(case):
+    """The case's training inputs: its own arrays, or for ``dataset`` "fashion_mnist" the course's
+    training split (its stratified head of ``per_class`` images of each class when given: new
+    arrays, converted from the cached pixels)."""
     if "dataset" in case and str(case["dataset"]) == "fashion_mnist":
         from ..data import prepare_fashion_mnist
         split = prepare_fashion_mnist()
+        if "per_class" in case:
+            return split.train_subset(int(scalar(case["per_class"])))
         return fresh(split.x_train), fresh(split.y_train)
     return fresh(case["x_train"]), fresh(case["y_train"])
 
