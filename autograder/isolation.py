@@ -209,16 +209,23 @@ def _link_targets(folders):
 
 
 def data_paths(requires):
-    """Folders of the data sets a job requires, found on the grader's side (never downloaded
-    here): {environment variable pointing the child at it: folder}."""
-    found = {}
+    """What a child needs to load the data sets its job requires, prepared on the grader's side
+    (never downloaded here): ({environment variable: value} pointing the child at them, [folders
+    it reads]). Fashion-MNIST: the verified files' folder and the prepared split's cache entry
+    (:func:`autograder.data.child_read_paths`), with the cache's base, so that the child memory-maps
+    the entry instead of decoding the files."""
+    env, folders = {}, []
     if "fashion_mnist" in requires:
+        from .data import child_read_paths
+        from .data.cache import ENV_CACHE, kit_cache_dir
         from .data.fashion_mnist import ENV_DIR, find_dir
         try:
-            found[ENV_DIR] = str(Path(find_dir(download=False)).resolve())
+            env[ENV_DIR] = str(Path(find_dir(download=False)).resolve())
+            env[ENV_CACHE] = str(kit_cache_dir().resolve())
+            folders = [env[ENV_DIR], *map(str, child_read_paths("fashion_mnist"))]
         except Exception:  # noqa: BLE001 — the child reports the missing data set as the check's error
             pass
-    return found
+    return env, folders
 
 
 def readable_paths(requires, own):
@@ -226,7 +233,7 @@ def readable_paths(requires, own):
     devices and CPU information, the data sets its job requires, and ``own`` (its job folder,
     submission copy and child-side kit)."""
     paths = python_paths() + [p for p in SYSTEM_PATHS + DEVICES + PROC_FILES if os.path.exists(p)]
-    paths += data_paths(requires).values()
+    paths += data_paths(requires)[1]
     return list(dict.fromkeys([*paths, *map(str, own)]))
 
 

@@ -102,7 +102,7 @@ class IsolatedRunner:
                                      HOME=str(sandbox), TMPDIR=str(sandbox), KERAS_HOME=str(sandbox / ".keras"),
                                      MPLCONFIGDIR=str(sandbox), PYTHONHASHSEED="0", TF_CPP_MIN_LOG_LEVEL="3",
                                      PYTHONDONTWRITEBYTECODE="1", KERAS_BACKEND="tensorflow",
-                                     **data_paths(job.requires)),
+                                     **data_paths(job.requires)[0]),
                                 kept=CHILD_ENVIRONMENT)
         command = self.isolation.command(child_command(jobdir, self.kit), job.readable, [str(sandbox)], job.hidden)
         # the output is read back through this same handle: the child may delete or replace the
