@@ -23,8 +23,13 @@ def main(jobdir=None):
     sandbox_dir = Path(job.sandbox)
     results = Path(job.results)
     os.chdir(sandbox_dir)
+    # the kernel guards before any import that may start a thread (Landlock binds only the
+    # threads started after it); the trusted imports read nothing outside the allow-list
+    if job.drop_capabilities:
+        sandbox.drop_capabilities()
+    sandbox.confine(readable=list(job.readable), writable=[str(sandbox_dir)], hidden=list(job.hidden))
 
-    import numpy  # trusted imports happen before the sandbox
+    import numpy  # trusted imports happen before the audit hook
 
     from autograder.execution import describe_error, run_case
     from autograder.loader import load_submission
@@ -44,8 +49,6 @@ def main(jobdir=None):
     # every run starts from the same random state, so grading the same code twice gives the same score
     random.seed(0)
     numpy.random.seed(0)
-    if job.drop_capabilities:
-        sandbox.drop_capabilities()
     sandbox.install(readable=list(job.readable), writable=[str(sandbox_dir)], hidden=list(job.hidden))
 
     try:

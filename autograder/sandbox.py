@@ -46,8 +46,25 @@ class SandboxViolation(PermissionError):
     """The submission tried something the grader does not allow."""
 
 
+def confine(readable, writable, hidden=()):
+    """Install the kernel guards (where available), for this process and every thread it starts
+    from now on: the child calls it before its trusted imports, since Landlock does not reach
+    threads that exist already (TensorFlow starts some at import). Arguments as :func:`install`.
+    Once only; returns :data:`GUARDS`."""
+    if not _CONFINED:
+        realpath = os.path.realpath
+        writable = tuple(realpath(p) for p in writable) + ("/dev/null",)
+        readable = tuple(realpath(p) for p in readable) + writable + ("/proc/" + str(os.getpid()),)
+        _confine(_split_around(readable, tuple(realpath(p) for p in hidden)), writable)
+        _CONFINED.append(True)
+    return GUARDS
+
+
+_CONFINED = []
+
+
 def install(readable, writable, hidden=()):
-    """Install the kernel guards (where available), then the audit hook. The arguments are lists
+    """Install the kernel guards (unless :func:`confine` did already), then the audit hook. The arguments are lists
     of paths, allow-lists: nothing may be read except under ``readable`` or ``writable`` (and the
     process's own /proc entry), nothing written except under ``writable``; nothing under
     ``hidden`` (paths inside readable folders, e.g. the kit installed in site-packages) is read.
@@ -66,7 +83,7 @@ def install(readable, writable, hidden=()):
     blocked, write_events = frozenset(BLOCKED_EVENTS), frozenset(WRITE_EVENTS)
     injection, listing = frozenset(TERMINAL_INJECTION), frozenset(("os.listdir", "os.scandir"))
 
-    _confine(_split_around(readable, hidden), writable)
+    confine(readable, writable, hidden)
 
     def inside(path, roots):
         for root in roots:

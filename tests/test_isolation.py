@@ -292,3 +292,48 @@ def test_cli_reports_the_isolation_used(layer, tmp_path):
     assert f"Isolation: {layer} (" in done.stdout
     assert json.loads(results.read_text())["extra_data"]["isolation"].startswith(f"{layer} (")
     assert "Total: 2/2" in done.stdout
+
+
+TENSORFLOW_READS = r'''
+import json, os
+from autograder import sandbox
+sandbox.confine({{readable}}, {{writable}})  # as the child: the kernel guards before any trusted import
+import tensorflow as tf
+outcome = {{}}
+def attempt(name, action):
+    try:
+        action()
+        outcome[name] = "ESCAPED"
+    except BaseException as exc:
+        outcome[name] = type(exc).__name__
+attempt("eager read_file", lambda: tf.io.read_file({secret!r}).numpy())
+attempt("tf.data map on its own threads", lambda: list(
+    tf.data.Dataset.from_tensor_slices([{secret!r}] * 4).map(tf.io.read_file, num_parallel_calls=4)))
+print(json.dumps(outcome))
+'''
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layer", LAYERS)
+def test_tensorflow_threads_are_confined_too(layer, tmp_path):
+    """Landlock binds only threads started after it: the child confines itself before importing
+    TensorFlow, whose runtime threads then cannot read outside the allow-list either."""
+    pytest.importorskip("tensorflow")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret")
+    out, _, _ = confined(layer, tmp_path, TENSORFLOW_READS.format(secret=str(secret)))
+    outcome = json.loads(out.strip().splitlines()[-1])
+    assert len(outcome) == 2 and "ESCAPED" not in outcome.values(), outcome
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(isolation.kernel_problem() is not None, reason="no Landlock")
+def test_tensorflow_imported_before_the_guards_escapes_them(tmp_path):
+    """Why the child confines itself before importing TensorFlow: confined after the import,
+    TensorFlow's threads still read a file outside the allow-list (under the kernel layer)."""
+    pytest.importorskip("tensorflow")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret")
+    script = TENSORFLOW_READS.format(secret=str(secret)).replace("sandbox.confine(", "import tensorflow\nsandbox.confine(")
+    out, _, _ = confined("kernel", tmp_path, script)
+    assert "ESCAPED" in json.loads(out.strip().splitlines()[-1]).values()
