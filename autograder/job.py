@@ -50,7 +50,8 @@ class Job:
     package ``package``; ``sandbox`` the only folder the child may write (its working folder) and
     ``results`` the folder inside it where it writes one file per case; ``readable`` every other
     path it may read (an allow-list; ``hidden`` paths inside them excepted); ``requires`` what it
-    prepares before the sandbox (``"tensorflow"``, ``"fashion_mnist"``); ``limits`` its resource
+    needs (``"tensorflow"``: installed, imported by the code that
+    uses it; ``"fashion_mnist"``: the split, memory-mapped before the audit hook); ``limits`` its resource
     limits ({"memory": bytes, "cpu": seconds, "file": bytes}), which it sets on itself first;
     ``drop_capabilities`` whether it gives up its capabilities (started as root without
     namespaces).

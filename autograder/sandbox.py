@@ -27,7 +27,7 @@ BLOCKED_EVENTS = {
     "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty", "os.kill",
     "os.killpg", "subprocess.Popen", "pty.spawn", "ctypes.dlopen", "ctypes.dlsym", "ctypes.cdata",
     "ctypes.call_function", "socket.connect", "socket.bind", "os.chdir", "os.setuid", "sys.setprofile",
-    "sys.settrace", "os.putenv", "os.unsetenv", "shutil.rmtree", "gc.get_objects", "gc.get_referrers",
+    "sys.settrace", "shutil.rmtree", "gc.get_objects", "gc.get_referrers",
     "gc.get_referents", "sys._current_frames", "resource.setrlimit", "resource.prlimit",
 }
 WRITE_EVENTS = {"os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "os.chown",
