@@ -172,6 +172,23 @@ def test_submission_page_matches_results_json(solved_copy, tmp_path):
     assert html.count('<img src="data:image/png;base64,') == 1  # the gen_batch map (batch_sizes)
 
 
+def test_a_batch_report_over_the_size_cap_is_sent_without_pictures(monkeypatch, solved_copy):
+    """report_html (the local batch's and a cluster worker's one mechanism) keeps a report under
+    batch.MAX_REPORT_CHARS: over it, the page comes again without pictures, each replaced by a note
+    saying why, with the same numbers."""
+    from autograder import batch
+    report = grade(solved_copy, only="MinibatchNetwork.gen_batch", isolated=False)
+    full = batch.report_html(report, "eve")
+    assert full.count('<img src="data:image/png;base64,') == 1
+    monkeypatch.setattr(batch, "MAX_REPORT_CHARS", len(full) - 1)
+    small = batch.report_html(report, "eve")
+    assert len(small) < len(full) and "data:image/png" not in small
+    assert f"the report with its pictures would be {len(full)} characters" in small
+    assert _page_numbers(small) == _page_numbers(full)
+    monkeypatch.setattr(batch, "MAX_REPORT_CHARS", 10)   # not even without pictures: no report, the grade stands
+    assert batch.report_html(report, "eve") is None
+
+
 def test_a_failed_drawing_leaves_a_note_and_the_page(monkeypatch, solved_copy, tmp_path):
     report = grade(solved_copy, only="MinibatchNetwork.gen_batch", isolated=False)
 
