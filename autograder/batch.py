@@ -219,8 +219,9 @@ def failed_results(exc):
 def write_student(out, student, payload, html=None):
     """Write ``payload`` (a results.json dict) as ``student``'s results in the batch folder
     ``out``, atomically (:func:`results_path`), and ``html`` (their report, a str; None: none)
-    beside it as report.html, first, so that a results.json is never newer than a stale report;
-    returns the results path. A report that cannot be written is one line on stderr."""
+    beside it as report.html. The report is written (or a stale one removed) before the results,
+    so a results.json on disk (which a rerun keeps) has its own report beside it. Returns the
+    results path; a report that cannot be written is one line on stderr."""
     target = results_path(out, student)
     target.parent.mkdir(parents=True, exist_ok=True)
     page = target.with_name("report.html")
