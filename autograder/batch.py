@@ -27,6 +27,9 @@ from .report import gradescope_results, plain_text, write_results_json
 
 #: longest safe name kept whole; longer ones are cut and end with a hash of the real name
 MAX_SAFE_NAME = 120
+#: largest report.html of a student (characters; its pictures are inline PNGs): a bigger one is
+#: rendered without pictures (a full report with every picture is about 1 MB)
+MAX_REPORT_CHARS = 8 * 1024 ** 2
 #: characters a spreadsheet reads as the start of a formula
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -104,13 +107,11 @@ def grade_batch(submissions, out, jobs=2, force=False, limits=None, only=None, i
             return "kept", _results(out, folder.name)
         if stopping.is_set():
             return "stopped", None
-        reports = []
-        payload = grade_student(folder, only=only, limits=limits, isolation=isolation, on_report=reports.append)
+        payload, html = grade_student_with_report(folder, folder.name, only=only, limits=limits,
+                                                  isolation=isolation)
         if stopping.is_set():  # its children were killed: this grade is not the student's
             return "stopped", None
-        target = write_student(out, folder.name, payload)
-        for report in reports:
-            _write_report(report, target.with_name("report.html"), folder.name)
+        write_student(out, folder.name, payload, html)
         return "graded", payload
 
     started = time.perf_counter()
@@ -146,15 +147,34 @@ def _score_of(payload):
         return None, None, None
 
 
-def _write_report(report, path, name):
-    """A student's report.html; a report that cannot be written is one line on stderr, never a
-    stopped batch (the results.json is written already)."""
+def grade_student_with_report(folder, name, only=None, limits=None, isolation="auto"):
+    """(results.json dict, report.html text or None) of the submission in ``folder``:
+    :func:`grade_student`'s results and the student's HTML report (:func:`report_html`, titled
+    ``name``). The local batch and a cluster worker both call this; the batch folder's writer
+    (:func:`write_student`) writes both."""
+    reports = []
+    payload = grade_student(folder, only=only, limits=limits, isolation=isolation, on_report=reports.append)
+    return payload, (report_html(reports[0], name) if reports else None)
+
+
+def report_html(report, name):
+    """The HTML report of the engine Report ``report`` titled with the student's ``name`` (a str of
+    at most MAX_REPORT_CHARS: a bigger one is rendered again without its pictures, each left out
+    with a note saying why), or None when it cannot be rendered (one line on stderr: the grade
+    stands without it)."""
+    title = plain_text(name, 200, newlines=False)
     try:
-        from .html_report import write_submission
-        write_submission(report, path, title=plain_text(name, 200, newlines=False))
-    except Exception as exc:  # noqa: BLE001
-        print(f"report.html for {plain_text(name, 200, newlines=False)} not written: {type(exc).__name__}: "
-              f"{plain_text(exc, 300, newlines=False)}", file=sys.stderr, flush=True)
+        from .html_report import render_submission
+        html = render_submission(report, title)
+        if len(html) > MAX_REPORT_CHARS:
+            html = render_submission(report, title, omitted=(
+                f"picture left out: the report with its pictures would be {len(html)} characters, "
+                f"more than {MAX_REPORT_CHARS}"))
+        return html if len(html) <= MAX_REPORT_CHARS else None
+    except Exception as exc:  # noqa: BLE001 — a report never stops a batch
+        print(f"report.html for {title} not made: {type(exc).__name__}: {plain_text(exc, 300, newlines=False)}",
+              file=sys.stderr, flush=True)
+        return None
 
 
 def _write_overview(out, names, seconds):
@@ -196,11 +216,23 @@ def failed_results(exc):
             "output": f"could not be graded: {type(exc).__name__}: {plain_text(exc, 600)}"}
 
 
-def write_student(out, student, payload):
+def write_student(out, student, payload, html=None):
     """Write ``payload`` (a results.json dict) as ``student``'s results in the batch folder
-    ``out``, atomically (:func:`results_path`); returns the path."""
+    ``out``, atomically (:func:`results_path`), and ``html`` (their report, a str; None: none)
+    beside it as report.html. The report is written (or a stale one removed) before the results,
+    so a results.json on disk (which a rerun keeps) has its own report beside it. Returns the
+    results path; a report that cannot be written is one line on stderr."""
     target = results_path(out, student)
     target.parent.mkdir(parents=True, exist_ok=True)
+    page = target.with_name("report.html")
+    try:
+        if html is not None:
+            atomic_write(page, str(html)[:MAX_REPORT_CHARS], encoding="utf-8", permissions=0o644)
+        else:
+            page.unlink(missing_ok=True)
+    except OSError as exc:
+        print(f"report.html for {plain_text(student, 200, newlines=False)} not written: {plain_text(exc, 300)}",
+              file=sys.stderr, flush=True)
     write_results_json(target, payload)
     return target
 

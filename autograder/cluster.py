@@ -12,14 +12,15 @@ The client (``nnkit grade-batch SUBMISSIONS --out OUT --scheduler tcp://HOST:878
 * reads each student's modules by content (:func:`autograder.loader.read_submission`: no
   symbolic link, each file capped, the whole capped at :data:`MAX_TASK_BYTES`) and sends the
   texts in the task, restricted to the accepted workers, a bounded number at a time;
-* writes each student's results.json as it arrives, with the local batch's writer, so no shared
-  file system is needed; students already graded are kept, so an interrupted batch finishes
+* writes each student's results.json and report.html (rendered on the worker, returned as
+  text) as they arrive, with the local batch's writer, so no shared file system is needed; students already graded are kept, so an interrupted batch finishes
   with the same command. A task whose worker died is run again by Dask on another worker; its
   student is written once, when the result arrives.
 
 The worker (:func:`grade_on_worker`) checks the fingerprint the task carries against its own,
 writes the texts into a fresh private folder and grades them with the local batch's function
-(:func:`autograder.batch.grade_student`: the same engine, isolation and limits), then deletes it.
+(:func:`autograder.batch.grade_student_with_report`: the same engine, isolation, limits and report),
+then deletes it.
 """
 import contextlib
 import logging
@@ -33,8 +34,8 @@ from collections import deque
 from pathlib import Path
 
 from . import course_folder
-from .batch import (BatchInterrupted, _kill_children, _write_overview, failed_results, grade_student, results_path,
-                    student_folders, write_gradebook, write_student)
+from .batch import (MAX_REPORT_CHARS, BatchInterrupted, _kill_children, _write_overview, failed_results,
+                    grade_student_with_report, results_path, student_folders, write_gradebook, write_student)
 from .files import grading_root, remove_tree
 from .fingerprint import differences, kit_fingerprint
 from .isolation import IsolationUnavailable, choose
@@ -120,14 +121,16 @@ def grade_batch_on_cluster(submissions, out, scheduler=None, local_workers=None,
         finally:
             _close(client, cluster)
     gradebook = write_gradebook(out, names)
-    _write_overview(out, names, None)  # the class overview (index.html); no per-student report.html here
+    _write_overview(out, names, None)  # the class overview (index.html)
     return gradebook, failed
 
 
-def grade_on_worker(texts, fingerprint, only=None, limits=None, isolation="auto"):
-    """Run on a worker: the results.json dict of the submission whose modules are ``texts``
-    ({module name: bytes}), graded by :func:`autograder.batch.grade_student` under ``isolation``
-    in a fresh folder under this user's private grading root (deleted afterwards). Raises
+def grade_on_worker(texts, fingerprint, only=None, limits=None, isolation="auto", name=""):
+    """Run on a worker: ``{"results": the results.json dict, "report_html": the student's
+    report.html text or None}`` of the submission whose modules are ``texts`` ({module name:
+    bytes}), graded by :func:`autograder.batch.grade_student_with_report` (as the local batch
+    does; the report is titled ``name`` and at most batch.MAX_REPORT_CHARS long) under
+    ``isolation`` in a fresh folder under this user's private grading root (deleted afterwards). Raises
     :class:`WorkerRefused` when this worker's kit fingerprint differs from ``fingerprint``, the
     client's, or ``isolation`` is not available here."""
     why = refusal(fingerprint, kit_fingerprint(), isolation)
@@ -136,13 +139,26 @@ def grade_on_worker(texts, fingerprint, only=None, limits=None, isolation="auto"
     isolation = choose(isolation)
     staging = Path(tempfile.mkdtemp(prefix="nnkit-cluster-", dir=grading_root()))
     try:
-        for name in texts:
-            if not name or "/" in name or "\0" in name:
-                return failed_results(RefusedSubmission(f"{name!r} is not a module name"))
+        for module in texts:
+            if not module or "/" in module or "\0" in module:
+                return {"results": failed_results(RefusedSubmission(f"{module!r} is not a module name")),
+                        "report_html": None}
         folder = lay_out(staging / "submission", texts)
-        return grade_student(folder, only=only, limits=limits, isolation=isolation)
+        payload, html = grade_student_with_report(folder, name, only=only, limits=limits, isolation=isolation)
+        return {"results": payload, "report_html": html}
     finally:
         remove_tree(staging)
+
+
+def _answer(answer):
+    """(results dict, report.html text or None) of what :func:`grade_on_worker` returned; an
+    answer of another form is results saying so (and no report); a report longer than
+    batch.MAX_REPORT_CHARS is dropped."""
+    results = answer.get("results") if isinstance(answer, dict) else None
+    if not isinstance(results, dict):
+        return failed_results(TypeError(f"the worker returned {type(answer).__name__}, not results")), None
+    html = answer.get("report_html")
+    return results, html if isinstance(html, str) and len(html) <= MAX_REPORT_CHARS else None
 
 
 def refusal(mine, theirs, isolation):
@@ -275,16 +291,15 @@ class _Batch:
             self.log(_line("graded", folder.name))
             return
         future = self.client.submit(grade_on_worker, texts, self.fingerprint, self.only, self.limits, self.isolation,
-                                    key=f"nnkit-grade-{uuid.uuid4().hex}", workers=sorted(accepted),
+                                    folder.name, key=f"nnkit-grade-{uuid.uuid4().hex}", workers=sorted(accepted),
                                     allow_other_workers=False, pure=False)
         self.running[future] = (folder, frozenset(accepted))
 
     def _collect(self, future, folder, pending):
         """Write a finished task's results; send again one refused by its worker; record a failure."""
         if future.status == "finished":
-            payload = future.result()
-            write_student(self.out, folder.name, payload if isinstance(payload, dict) else failed_results(
-                TypeError(f"the worker returned {type(payload).__name__}, not results")))
+            payload, html = _answer(future.result())
+            write_student(self.out, folder.name, payload, html)
             self.log(_line("graded", folder.name))
             return
         error = future.exception() if future.status == "error" else None

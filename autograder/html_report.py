@@ -28,10 +28,12 @@ def environment():
 
 # --------------------------------------------------------------------------- one submission
 
-def submission_context(report, title="", reveal_hidden=True, draw=True):
+def submission_context(report, title="", reveal_hidden=True, draw=True, omitted=None):
     """The template's data for a graded ``report`` (engine.Report): per exercise its score and
     checks, each check with its status, message, hint and pictures ({"uri", "alt"}) or the lines
-    saying why a picture is missing (``notes``). ``draw=False`` leaves the pictures out."""
+    saying why a picture is missing (``notes``). ``draw=False`` leaves the pictures out;
+    ``omitted`` (a line of text) does too, and is the note given in place of each picture."""
+    draw = draw and omitted is None
     from . import pictures
     started = time.perf_counter()
     exercises = []
@@ -42,6 +44,8 @@ def submission_context(report, title="", reveal_hidden=True, draw=True):
             concealed = check.hidden and not reveal_hidden and verdict.status not in (
                 "not_implemented", "skipped", "blocked")
             images, notes = [], []
+            if omitted is not None and not concealed:
+                notes += [omitted] * len(verdict.figures)
             for data in ([] if concealed or not draw else verdict.figures):
                 uri, problem = pictures.draw(data)
                 if uri:
@@ -69,10 +73,11 @@ def submission_context(report, title="", reveal_hidden=True, draw=True):
             "output_heading": CAPTURED_HEADING.strip(), "drawing_seconds": time.perf_counter() - started}
 
 
-def render_submission(report, title="", reveal_hidden=True):
-    """The HTML report of a graded submission (a str: one self-contained page)."""
+def render_submission(report, title="", reveal_hidden=True, omitted=None):
+    """The HTML report of a graded submission (a str: one self-contained page); with ``omitted``
+    (why), without its pictures (:func:`submission_context`)."""
     return environment().get_template("report.html.j2").render(
-        **submission_context(report, title, reveal_hidden))
+        **submission_context(report, title, reveal_hidden, omitted=omitted))
 
 
 def write_submission(report, path, title="", reveal_hidden=True):

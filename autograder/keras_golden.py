@@ -2,8 +2,9 @@
 recorded once with live Keras so that grading never needs TensorFlow.
 
 The inputs are defined here, in code, from fixed seeds: optimizer trajectories (parameters and
-sequences of gradients, ordinary and around 1e-6) and a small two-layer softmax network (weights,
-a data set, a batch order). ``record()`` runs Keras 3 on them and returns Keras's answers; ``write()``
+sequences of gradients, ordinary and around 1e-6), one path per optimizer down a fixed 2-D test
+function (:data:`SURFACE`: each step's gradient is the function's at the current point) and a
+small two-layer softmax network (weights, a data set, a batch order). ``record()`` runs Keras 3 on them and returns Keras's answers; ``write()``
 saves them with the inputs under ``autograder/golden/``:
 
 ``keras_optimizers.npz``, ``keras_network.npz``
@@ -112,16 +113,54 @@ OPTIMIZER_CASES = (
 #: the network: m samples of n features in [0, 1], k classes from a noisy linear teacher, a sigmoid
 #: hidden layer of `units`, the course's learning rate and N(0, 1) weight scale; one epoch is
 #: ceil(m / batch_size) batches, the last one shorter
+#: the loss surface of the path cases: f(p) = ½ (p − c)ᵀ A (p − c), A with eigenvalues 1 and 16
+#: along axes turned by 30° (a long narrow valley, oblique to the coordinates, so that Momentum's
+#: overshoot and RMSprop's and Adam's per-coordinate step sizes take visibly different paths), its
+#: minimum c at the origin; the path starts at ``start`` and takes ``steps`` steps
+SURFACE = {"eigenvalues": (1.0, 16.0), "angle_degrees": 30.0, "centre": (0.0, 0.0), "start": (-2.5, -0.5),
+           "steps": 40}
+#: the settings of each optimizer's path (its default learning rate would barely move on this scale)
+SURFACE_SETTINGS = {
+    "Momentum": {"learning_rate": 0.01, "momentum": 0.9},
+    "RMSProp": {"learning_rate": 0.1, "rho": 0.9, "epsilon": 1e-7},
+    "Adam": {"learning_rate": 0.1, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7},
+}
+SURFACE_LABEL = "path on a 2-D loss surface"
+#: the index of the path case among an optimizer's cases (after the OPTIMIZER_CASES)
+SURFACE_INDEX = len(OPTIMIZER_CASES)
+#: how many cases each optimizer has
+CASES = SURFACE_INDEX + 1
+
 NETWORK = {"m": 100, "n": 20, "units": 10, "k": 5, "batch_size": 32, "learning_rate": 0.1}
 WEIGHTS = ("w1", "b1", "w2", "b2")
 
 
 def optimizer_inputs(name):
-    """The trajectory cases of one optimizer, in the format of the probe ``optimizers.trajectory``."""
+    """The cases of one optimizer, in the format of the probe ``optimizers.trajectory``: the
+    trajectories of OPTIMIZER_CASES, then (index SURFACE_INDEX) the path on :data:`SURFACE`."""
     from .checks.trajectories import trajectory_case
     return [trajectory_case(name, OPTIMIZERS[name][1][settings], label, rng_for("keras agreement", name, label),
                             (4, 3), STEPS, scale)
-            for label, settings, scale in OPTIMIZER_CASES]
+            for label, settings, scale in OPTIMIZER_CASES] + [surface_case(name)]
+
+
+def surface_case(name):
+    """The path case of one optimizer: class, settings (SURFACE_SETTINGS), label, keys ["w"], the
+    start ``param_w`` (2,), the test function's ``surface_hessian`` A (2 × 2) and
+    ``surface_centre`` c (2,), and the number of ``steps``."""
+    angle = np.radians(SURFACE["angle_degrees"])
+    turn = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    return {"class": np.array(name), "kwargs": np.array(json.dumps(SURFACE_SETTINGS[name])),
+            "label": np.array(SURFACE_LABEL), "keys": np.array(["w"]),
+            "param_w": np.array(SURFACE["start"], dtype=float),
+            "surface_hessian": turn @ np.diag(SURFACE["eigenvalues"]) @ turn.T,
+            "surface_centre": np.array(SURFACE["centre"], dtype=float), "steps": np.array(SURFACE["steps"])}
+
+
+def surface_steps(case):
+    """The gradient of the case's test function at a point (probes/optimizers.surface_gradient)."""
+    from .probes.optimizers import surface_gradient
+    return lambda point: surface_gradient(case, point)
 
 
 def network_inputs():
@@ -164,14 +203,19 @@ def _keras():
 
 
 def record_trajectory(name, case):
-    """Keras's optimizer on float64 variables, one apply_gradients per step: {traj_w, traj_b}."""
+    """Keras's optimizer on float64 variables, one apply_gradients per step: {traj_<key>} for
+    each of the case's keys. The gradients are the case's, or for a path case the test function's
+    at the variable's current value."""
     keras = _keras()
     optimizer = getattr(keras.optimizers, OPTIMIZERS[name][0])(**json.loads(str(case["kwargs"])))
     keys = [str(k) for k in case["keys"]]
     variables = {key: keras.Variable(np.array(case[f"param_{key}"]), dtype="float64", name=key) for key in keys}
     history = {key: [np.array(variables[key].numpy())] for key in keys}
-    for step in range(len(case[f"grads_{keys[0]}"])):
-        optimizer.apply_gradients([(np.array(case[f"grads_{key}"][step]), variables[key]) for key in keys])
+    surface = surface_steps(case) if "surface_hessian" in case else None
+    steps = int(case["steps"]) if surface else len(case[f"grads_{keys[0]}"])
+    for step in range(steps):
+        optimizer.apply_gradients([(surface(np.array(variables[key].numpy())) if surface
+                                    else np.array(case[f"grads_{key}"][step]), variables[key]) for key in keys])
         for key in keys:
             history[key].append(np.array(variables[key].numpy()))
     out = {f"traj_{key}": np.stack(history[key]) for key in keys}
@@ -241,9 +285,19 @@ def versions():
 # --------------------------------------------------------------------------- the formulas vs Keras
 
 def formula_trajectory(name, case, key):
-    """The kit's float64 formula (autograder/checks/math.py) on one case."""
+    """The kit's float64 formula (autograder/checks/math.py) on one case. On a path case, the
+    gradients are the test function's along the formula's own path: step t + 1 is the formula's
+    last row on the t + 1 gradients at the points it reached before (the formula run again from
+    the start each step)."""
     steps = {"Momentum": "momentum_steps", "RMSProp": "rmsprop_steps", "Adam": "adam_steps"}[name]
-    return formula(steps, w=case[f"param_{key}"], grads=case[f"grads_{key}"], **json.loads(str(case["kwargs"])))
+    settings = json.loads(str(case["kwargs"]))
+    if "surface_hessian" not in case:
+        return formula(steps, w=case[f"param_{key}"], grads=case[f"grads_{key}"], **settings)
+    gradient, path = surface_steps(case), [np.array(case[f"param_{key}"], dtype=float)]
+    for _ in range(int(case["steps"])):
+        grads = np.stack([gradient(point) for point in path])
+        path.append(formula(steps, w=case[f"param_{key}"], grads=grads, **settings)[-1])
+    return np.stack(path)
 
 
 def displacement_errors(got, expected):
@@ -280,10 +334,11 @@ def measured_disagreement(optimizers, network):
     result = {}
     for name in OPTIMIZERS:
         per_case = {}
-        for index, (label, _, _) in enumerate(OPTIMIZER_CASES):
+        for index in range(CASES):
             case = {key.split("/")[2]: value for key, value in optimizers.items() if key.startswith(f"{name}/{index}/")}
-            per_case[label] = max(max(displacement_errors(case[f"keras_traj_{key}"], formula_trajectory(name, case, key)))
-                                  for key in ("w", "b"))
+            per_case[str(case["label"])] = max(
+                max(displacement_errors(case[f"keras_traj_{key}"], formula_trajectory(name, case, key)))
+                for key in (str(k) for k in case["keys"]))
         result[name] = {"max": max(per_case.values()), "cases": per_case}
     case = {key.split("/", 1)[1]: value for key, value in network.items()}
     mine = formula_network(case)
@@ -334,6 +389,7 @@ def write(optimizers, network, folder=GOLDEN_DIR, info=None):
                                                   for name, (cls, settings) in OPTIMIZERS.items()},
                    "cases": [{"label": label, "settings": s, "gradient_scale": scale}
                              for label, s, scale in OPTIMIZER_CASES],
+                   "surface": {**SURFACE, "settings": SURFACE_SETTINGS, "label": SURFACE_LABEL},
                    "network": NETWORK},
         "measured": measured_disagreement(optimizers, network),
         "sha256": {name: _sha256(folder / name) for name in (OPTIMIZERS_FILE, NETWORK_FILE)},
@@ -359,9 +415,9 @@ class Golden:
         return {key.split("/", 1)[1]: value for key, value in self.network.items()}
 
     def optimizer_cases(self, name):
-        """The recorded inputs of one optimizer's trajectories, as optimizer_inputs gives them."""
-        return [{key: self.optimizers[f"{name}/{index}/{key}"] for key in OPTIMIZER_CASE_KEYS}
-                for index in range(len(OPTIMIZER_CASES))]
+        """The recorded inputs of one optimizer's cases, as optimizer_inputs gives them."""
+        return [{key: self.optimizers[f"{name}/{index}/{key}"] for key in case_keys(index)}
+                for index in range(CASES)]
 
     def network_inputs(self):
         """The recorded inputs of the network, as network_inputs gives them."""
@@ -373,6 +429,12 @@ class Golden:
 
 
 OPTIMIZER_CASE_KEYS = ("class", "kwargs", "label", "keys", "param_w", "param_b", "grads_w", "grads_b")
+SURFACE_CASE_KEYS = ("class", "kwargs", "label", "keys", "param_w", "surface_hessian", "surface_centre", "steps")
+
+
+def case_keys(index):
+    """The input keys of an optimizer's case ``index``; (its Keras results: keras_traj_<param>)."""
+    return SURFACE_CASE_KEYS if index == SURFACE_INDEX else OPTIMIZER_CASE_KEYS
 NETWORK_INPUT_KEYS = ("units", "learning_rate", "batch_size", "x", "y", "order", *WEIGHTS)
 NETWORK_KERAS_KEYS = ("forward_a", "forward_loss", "step_loss", "epoch_losses", "fit_loss",
                       *(f"{p}_{n}" for p in ("step", "epoch") for n in WEIGHTS))
@@ -411,12 +473,18 @@ def load(folder=GOLDEN_DIR, source="golden files"):
             raise GoldenError(f"{path} cannot be read: {exc}") from None
     optimizers, network = loaded
     for name in OPTIMIZERS:
-        for index in range(len(OPTIMIZER_CASES)):
+        for index in range(CASES):
             prefix = f"{name}/{index}/"
-            missing = [k for k in (*OPTIMIZER_CASE_KEYS, "keras_traj_w", "keras_traj_b") if prefix + k not in optimizers]
+            params = ("w",) if index == SURFACE_INDEX else ("w", "b")
+            missing = [k for k in (*case_keys(index), *(f"keras_traj_{p}" for p in params)) if prefix + k not in optimizers]
             if missing:
                 raise GoldenError(f"{folder / OPTIMIZERS_FILE} lacks {prefix}{missing[0]}")
-            for key in ("w", "b"):
+            if index == SURFACE_INDEX:
+                start, traj = optimizers[f"{prefix}param_w"], optimizers[f"{prefix}keras_traj_w"]
+                if start.shape != (2,) or traj.shape != (int(optimizers[f"{prefix}steps"]) + 1, 2):
+                    raise GoldenError(f"{folder / OPTIMIZERS_FILE}: {prefix}w has inconsistent shapes")
+                continue
+            for key in params:
                 param, grads = optimizers[f"{prefix}param_{key}"], optimizers[f"{prefix}grads_{key}"]
                 traj = optimizers[f"{prefix}keras_traj_{key}"]
                 if grads.shape[1:] != param.shape or traj.shape != (len(grads) + 1, *param.shape):
@@ -519,7 +587,7 @@ def compare(fresh, golden):
     result = {}
     for name in OPTIMIZERS:
         result[name] = max(max(displacement_errors(fresh.trajectory(name, i, key), golden.trajectory(name, i, key)))
-                           for i in range(len(OPTIMIZER_CASES)) for key in ("w", "b"))
+                           for i, case in enumerate(golden.optimizer_cases(name)) for key in (str(k) for k in case["keys"]))
     mine = {key[len("keras_"):]: value for key, value in fresh.network_case().items() if key.startswith("keras_")}
     result["network"] = network_errors(golden.network_case(), mine)
     return result

@@ -100,6 +100,15 @@ def _mixed_class(root, solved_copy, copies=1):
     return submissions
 
 
+def _report_outline(html):
+    """What a report.html shows, without its timestamps and drawing times: its title, its checks'
+    statuses and ids, and how many pictures it holds."""
+    import re
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    checks = re.findall(r'status-(\w+)" title="([\w.]+)"', html)
+    return title, checks, html.count("data:image/png;base64,")
+
+
 def _kill_group(process):
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
@@ -224,12 +233,32 @@ def test_refusal_names_what_differs_or_the_missing_isolation():
 def test_worker_grades_texts_as_the_local_batch(solved_copy, tmp_path):
     from autograder.batch import grade_student
     from autograder.loader import read_submission
-    remote = cluster.grade_on_worker(read_submission(solved_copy), kit_fingerprint(), only="Momentum.update")
-    local = grade_student(solved_copy, only="Momentum.update")
+    answer = cluster.grade_on_worker(read_submission(solved_copy), kit_fingerprint(), only="Momentum.update",
+                                     name="alice <b>")
+    remote, local = answer["results"], grade_student(solved_copy, only="Momentum.update")
     assert remote["score"] == local["score"] > 0
     assert [(t["name"], t["score"]) for t in remote["tests"]] == [(t["name"], t["score"]) for t in local["tests"]]
+    # the student's report comes back as text: titled with the name (escaped), its checks and pictures
+    html = answer["report_html"]
+    assert "alice &lt;b&gt;</title>" in html and "optimizers.Momentum.keras" in html
+    assert html.count('src="data:image/png;base64,') >= 1
     refused = cluster.grade_on_worker({"../escape": b"x = 1\n"}, kit_fingerprint(), only="Momentum.update")
-    assert refused["score"] == 0 and "not a module name" in refused["output"]
+    assert refused["results"]["score"] == 0 and "not a module name" in refused["results"]["output"]
+    assert refused["report_html"] is None
+
+
+def test_client_writes_the_workers_report_beside_the_results(tmp_path):
+    from autograder.batch import MAX_REPORT_CHARS
+    results = {"score": 1, "tests": []}
+    assert cluster._answer({"results": results, "report_html": "<p>page</p>"}) == (results, "<p>page</p>")
+    assert cluster._answer({"results": results, "report_html": "x" * (MAX_REPORT_CHARS + 1)}) == (results, None)
+    payload, html = cluster._answer(results)       # not the worker's answer form: results saying so
+    assert payload["score"] == 0 and "not results" in payload["output"] and html is None
+    from autograder.batch import write_student
+    target = write_student(tmp_path, "bob", results, "<p>page</p>")
+    assert target.with_name("report.html").read_text() == "<p>page</p>"
+    write_student(tmp_path, "bob", results, None)  # regraded without a report: no stale one is left
+    assert not target.with_name("report.html").exists()
 
 
 # --------------------------------------------------------------------------- real scheduler and workers
@@ -376,6 +405,15 @@ def test_local_cluster_option_equals_the_local_batch(tmp_path, solved_copy):
     assert result.returncode == 0, result.stderr
     assert _batch(submissions, tmp_path / "local").returncode == 0
     assert _gradebook(tmp_path / "cluster") == _gradebook(tmp_path / "local")
+    # each student's report.html, drawn on a worker, is beside their results as the local batch writes it
+    names = sorted(p.name for p in submissions.iterdir())
+    for name in names:
+        pages = [results_path(tmp_path / where, name).with_name("report.html").read_text()
+                 for where in ("cluster", "local")]
+        assert [_report_outline(page) for page in pages[1:]] == [_report_outline(pages[0])], name
+    assert _report_outline(pages[0])[0]
+    index = (tmp_path / "cluster" / "index.html").read_text()
+    assert all(f'href="students/{name}/report.html"' in index for name in names)
 
 
 @pytest.mark.slow

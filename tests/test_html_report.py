@@ -99,14 +99,36 @@ def test_training_curves_end_where_the_check_measured(solved_copy):
     assert all(loss > 0 for loss in curves["val_loss"])
 
 
-def test_optimizer_paths_against_keras(solved_copy):
-    right = grade(solved_copy, only="Adam.update", isolated=False)
-    wrong = grade(wrong_copy(solved_copy, ("optimizers.adam.seed_bias_correction_vs_keras",)), only="Adam.update",
-                  isolated=False)
+@pytest.mark.parametrize("name, mistake", [("Adam", "optimizers.adam.seed_bias_correction_vs_keras"),
+                                           ("Momentum", "optimizers.momentum.seed_formula_vs_keras")])
+def test_optimizer_paths_against_keras_on_a_loss_surface(solved_copy, name, mistake):
+    """The keras check's picture is the path down the 2-D test function, over its contour lines:
+    the reference's path is Keras's within the tolerance, the seeds' wrong optimizer leaves it, and
+    the check names that case among those that disagree (the path case rejects it on its own)."""
+    from autograder import keras_golden
     from autograder.checks.keras_agreement import TOLERANCE
-    (good,), (bad,) = figures_of(right, "optimizers.Adam.keras"), figures_of(wrong, "optimizers.Adam.keras")
+    from autograder.probes.optimizers import surface_value
+    check = f"optimizers.{name}.keras"
+    right = grade(solved_copy, only=f"{name}.update", isolated=False)
+    wrong = grade(wrong_copy(solved_copy, (mistake,)), only=f"{name}.update", isolated=False)
+    (good,), (bad,) = figures_of(right, check), figures_of(wrong, check)
     assert good["kind"] == bad["kind"] == "path" and len(good["yours"]) == len(good["deviation"]) + 1
-    assert max(good["deviation"]) <= TOLERANCE["Adam"] < max(bad["deviation"])
+    assert good["case"] == keras_golden.SURFACE_LABEL and len(good["yours"]) == keras_golden.SURFACE["steps"] + 1
+    assert max(good["deviation"]) <= TOLERANCE[name] < max(bad["deviation"])
+    assert good["yours"][0] == list(keras_golden.SURFACE["start"])
+    # the contour is the test function on a grid holding both the start and the minimum
+    contour = good["contour"]
+    case = keras_golden.surface_case(name)
+    z = np.array(contour["z"])
+    assert z.shape == (len(contour["y"]), len(contour["x"]))
+    assert z[7, 11] == pytest.approx(surface_value(case, [contour["x"][11], contour["y"][7]]), rel=1e-5)  # 6 digits kept
+    for point in (keras_golden.SURFACE["start"], contour["minimum"]):
+        assert contour["x"][0] < point[0] < contour["x"][-1] and contour["y"][0] < point[1] < contour["y"][-1]
+    for figure in (good, bad):
+        uri, problem = pictures.draw(figure)
+        assert problem is None and uri.startswith("data:image/png;base64,")
+    verdict = next(r.verdict for r in wrong.results if r.check.id == check)
+    assert verdict.status == "failed" and keras_golden.SURFACE_LABEL in verdict.message.split("cases that disagree")[1]
 
 
 def test_every_picture_kind_has_a_gatherer():
@@ -148,6 +170,23 @@ def test_submission_page_matches_results_json(solved_copy, tmp_path):
     assert "&lt;b&gt;eve&lt;/b&gt;" in html and "<b>eve" not in html  # names are text, not markup
     assert 'name="viewport"' in html and "http://" not in html and "https://" not in html  # phone, no network
     assert html.count('<img src="data:image/png;base64,') == 1  # the gen_batch map (batch_sizes)
+
+
+def test_a_batch_report_over_the_size_cap_is_sent_without_pictures(monkeypatch, solved_copy):
+    """report_html (the local batch's and a cluster worker's one mechanism) keeps a report under
+    batch.MAX_REPORT_CHARS: over it, the page comes again without pictures, each replaced by a note
+    saying why, with the same numbers."""
+    from autograder import batch
+    report = grade(solved_copy, only="MinibatchNetwork.gen_batch", isolated=False)
+    full = batch.report_html(report, "eve")
+    assert full.count('<img src="data:image/png;base64,') == 1
+    monkeypatch.setattr(batch, "MAX_REPORT_CHARS", len(full) - 1)
+    small = batch.report_html(report, "eve")
+    assert len(small) < len(full) and "data:image/png" not in small
+    assert f"the report with its pictures would be {len(full)} characters" in small
+    assert _page_numbers(small) == _page_numbers(full)
+    monkeypatch.setattr(batch, "MAX_REPORT_CHARS", 10)   # not even without pictures: no report, the grade stands
+    assert batch.report_html(report, "eve") is None
 
 
 def test_a_failed_drawing_leaves_a_note_and_the_page(monkeypatch, solved_copy, tmp_path):

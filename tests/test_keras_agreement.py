@@ -22,6 +22,7 @@ from autograder.checks import ALL_CHECKS
 from autograder.checks import keras_agreement as K
 from autograder.checks import math as M
 from autograder.engine import grade
+from autograder.probes.optimizers import surface_gradient
 
 KIT = Path(__file__).resolve().parent.parent
 #: the checks that compare with Keras's recorded answers: optimizers first (AGREEMENT[:1] is Momentum's)
@@ -53,10 +54,30 @@ def kwargs_of(case):
     return json.loads(str(case["kwargs"]))
 
 
-def worst_error(golden, name, trajectory):
-    """Largest displacement error over the cases and parameters of ``trajectory(case, key)``."""
-    return max(max(G.displacement_errors(trajectory(case, key), golden.trajectory(name, index, key)))
-               for index, case in cases(name) for key in ("w", "b"))
+def keys_of(case):
+    return [str(k) for k in case["keys"]]
+
+
+def closed_loop(trajectory):
+    """``trajectory(case, key)`` (a formula over the case's given gradients) on a path case: the
+    gradients are the test function's at the points the formula itself reached (run again from the
+    start each step, as keras_golden.formula_trajectory does); other cases unchanged."""
+    def run(case, key):
+        if "surface_hessian" not in case:
+            return trajectory(case, key)
+        path = [np.array(case[f"param_{key}"], dtype=float)]
+        for _ in range(int(case["steps"])):
+            grads = np.stack([surface_gradient(case, point) for point in path])
+            path.append(trajectory({**case, f"grads_{key}": grads}, key)[-1])
+        return np.stack(path)
+    return run
+
+
+def worst_error(golden, name, trajectory, only=None):
+    """Largest displacement error over the cases (those whose label is ``only``, if given) and
+    parameters of ``trajectory(case, key)``, run in closed loop on the path case."""
+    return max(max(G.displacement_errors(closed_loop(trajectory)(case, key), golden.trajectory(name, index, key)))
+               for index, case in cases(name) if only in (None, str(case["label"])) for key in keys_of(case))
 
 
 # --------------------------------------------------------------------------- the golden files
@@ -70,7 +91,8 @@ def test_golden_files_are_intact_and_from_the_checks_inputs(golden):
     assert any("1e-6" in label for label in labels)
     for name in G.OPTIMIZERS:
         for index, case in cases(name):
-            assert golden.trajectory(name, index, "w").shape == (G.STEPS + 1, *case["param_w"].shape)
+            steps = int(case["steps"]) if index == G.SURFACE_INDEX else G.STEPS
+            assert golden.trajectory(name, index, "w").shape == (steps + 1, *case["param_w"].shape)
             assert np.array_equal(golden.trajectory(name, index, "w")[0], case["param_w"])
 
 
@@ -161,7 +183,9 @@ def rmsprop_epsilon_outside(case, key):
 
 
 def reference_formula(name):
-    return lambda case, key: G.formula_trajectory(name, case, key)
+    """The kit's formula over the case's given gradients (closed_loop gives a path case its own)."""
+    return lambda case, key: G.formula_trajectory(
+        name, {k: v for k, v in case.items() if k != "surface_hessian"}, key)
 
 
 @pytest.mark.parametrize("name, wrong", [("Momentum", seed_momentum), ("Adam", seed_adam),
@@ -171,13 +195,33 @@ def test_seed_formulas_are_far_outside_the_tolerance(golden, name, wrong):
     assert worst_error(golden, name, wrong) > 100 * K.TOLERANCE[name]
 
 
+@pytest.mark.parametrize("name, wrong", [("Momentum", seed_momentum), ("Adam", seed_adam)])
+def test_seed_formulas_leave_keras_path_on_the_loss_surface(golden, name, wrong):
+    """The path case alone (the test function's gradients along the optimizer's own path) tells
+    the seeds' Momentum and Adam from Keras's, and the kit's formula agrees with it."""
+    assert worst_error(golden, name, reference_formula(name), only=G.SURFACE_LABEL) <= K.TOLERANCE[name] / 10
+    assert worst_error(golden, name, wrong, only=G.SURFACE_LABEL) > 100 * K.TOLERANCE[name]
+
+
+def test_paths_on_the_loss_surface_differ_between_optimizers(golden):
+    """The surface is chosen so that the three optimizers' recorded paths are far apart (the
+    picture shows three different paths): every pair differs by more than 10% of the displacement."""
+    paths = {name: golden.trajectory(name, G.SURFACE_INDEX, "w") for name in G.OPTIMIZERS}
+    assert all(len(path) == G.SURFACE["steps"] + 1 for path in paths.values())
+    names = list(paths)
+    for i, first in enumerate(names):
+        for second in names[i + 1:]:
+            assert max(G.displacement_errors(paths[first], paths[second])) > 0.1, (first, second)
+
+
 def test_epsilon_outside_the_root_is_caught_by_the_tiny_gradients():
     """On ordinary gradients, RMSprop with ε outside the root is within 1e-3 of Keras (the
     difference is ε/(2·sqrt(s)) relative); around 1e-6 it is off by a factor of hundreds."""
     golden, _ = G.expected()
     for index, case in cases("RMSProp"):
-        error = max(max(G.displacement_errors(rmsprop_epsilon_outside(case, key), golden.trajectory("RMSProp", index, key)))
-                    for key in ("w", "b"))
+        error = max(max(G.displacement_errors(closed_loop(rmsprop_epsilon_outside)(case, key),
+                                              golden.trajectory("RMSProp", index, key)))
+                    for key in keys_of(case))
         if "1e-6" in str(case["label"]):
             assert error > 0.5, (str(case["label"]), error)
         else:

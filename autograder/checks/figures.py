@@ -259,7 +259,10 @@ def path_figures(name, reference, case_index=0, key="w", tolerance=None):
     """Gatherer of an optimizer check: the path of the two entries of params[key] that move most
     over the steps, the submission's beside ``reference(cases, case_index, key)`` (the
     trajectory it is compared with, or None), and the per-step relative error of the displacement
-    w_t − w_0 (base.relative_error), with the check's ``tolerance``."""
+    w_t − w_0 (base.relative_error), with the check's ``tolerance``. For a path on a loss surface
+    (a case with ``surface_hessian``: params[key] has two entries, in order), also the test
+    function's values on a SURFACE_GRID × SURFACE_GRID grid around the reference's path
+    (``contour``: x, y, z), for a contour plot under both paths."""
     def gather(cases, outputs, verdict):
         expected_path = reference(cases, case_index, key)
         if expected_path is None:
@@ -269,15 +272,35 @@ def path_figures(name, reference, case_index=0, key="w", tolerance=None):
         if got.shape != expected_path.shape:
             return [unavailable(f"params['{key}'] has shape {got.shape[1:]}, expected {expected_path.shape[1:]}")]
         flat_e, flat_g = expected_path.reshape(len(expected_path), -1), got.reshape(len(got), -1)
-        moved = np.argsort(-np.abs(flat_e[-1] - flat_e[0]))[:2]
+        surface = "surface_hessian" in cases[case_index]
+        moved = np.arange(2) if surface else np.argsort(-np.abs(flat_e[-1] - flat_e[0]))[:2]
         deviation = [relative_error(got[t] - got[0], expected_path[t] - expected_path[0])
                      for t in range(1, len(got))]
         entries = ["[" + ", ".join(str(int(k)) for k in np.unravel_index(int(i), expected_path.shape[1:])) + "]"
                    for i in moved]
         return [{"kind": "path", "optimizer": name, "case": str(cases[case_index]["label"]), "key": key,
                  "entries": entries, "expected": flat_e[:, moved], "yours": flat_g[:, moved],
-                 "deviation": deviation, "tolerance": tolerance}]
+                 "deviation": deviation, "tolerance": tolerance,
+                 "contour": surface_grid(cases[case_index], flat_e) if surface else None}]
     return gather
+
+
+#: points per side of the grid a loss surface is drawn from
+SURFACE_GRID = 60
+
+
+def surface_grid(case, path, size=SURFACE_GRID):
+    """The case's test function (probes/optimizers.surface_value) on a size × size grid over the
+    box of ``path`` (rows: points (2,)) and its minimum, widened by 15% each way: {"x": (size,),
+    "y": (size,), "z": (size, size), z[i, j] = f(x[j], y[i]), "minimum": c (2,)}."""
+    from ..probes.optimizers import surface_value
+    corners = np.vstack([path, np.asarray(case["surface_centre"], dtype=float)[None]])
+    low, high = corners.min(axis=0), corners.max(axis=0)
+    margin = 0.15 * np.maximum(high - low, 1e-3)
+    x, y = (np.linspace(low[i] - margin[i], high[i] + margin[i], size) for i in range(2))
+    grid_x, grid_y = np.meshgrid(x, y)
+    return {"x": x, "y": y, "z": surface_value(case, np.stack([grid_x, grid_y], axis=-1)),
+            "minimum": np.asarray(case["surface_centre"], dtype=float)}
 
 
 __all__ = ["gather_figures", "bounded", "curve", "gradient_figures", "training_figures", "confusion_figures",

@@ -5,7 +5,10 @@ multiclass.py, and the hidden chapter check in hidden/keras_model.py).
 * ``optimizers.<Name>.keras``: the student's Momentum, RMSProp and Adam against Keras's
   ``SGD(momentum=…)``, ``RMSprop`` and ``Adam``, from identical parameters over the same
   15 gradients, step by step; four cases each (Keras's defaults, other settings, and both again
-  with gradients around 1e-6, where the placement of ε decides the step).
+  with gradients around 1e-6, where the placement of ε decides the step); and a fifth, a path of
+  40 steps down a fixed 2-D test function (``keras_golden.SURFACE``, a long narrow quadratic
+  valley: each step's gradient is the function's at the point the optimizer reached, computed in
+  the child), whose picture in the report is both paths over the function's contour lines.
 * ``multiclass.keras.*``: the student's MultiClassNetwork and Keras's Dense(sigmoid) →
   Dense(softmax) with the same weights: output and loss on a batch, the parameters after one SGD
   step (``train_on_batch``), and the loss curve and parameters over an epoch in the same batch order.

@@ -97,9 +97,11 @@ def key_trajectory(function, case, prefix, key):
 
 
 def candidate_mistakes(name, cases):
-    """For each case, {(prefix, key): {mistake: trajectory}} from checks/math.py. Computed for every
-    case, passing or not, so that the student copy has them recorded."""
-    return [{(prefix, key): key_trajectory(MISTAKES[name], case, prefix, key)
+    """For each case, {(prefix, key): {mistake: trajectory}} from checks/math.py (None for a path
+    on a loss surface, whose gradients are not given). Computed for every case, passing or not, so
+    that the student copy has them recorded."""
+    return [None if "surface_hessian" in case else
+            {(prefix, key): key_trajectory(MISTAKES[name], case, prefix, key)
              for prefix in runs(case) for key in (str(k) for k in case["keys"])}
             for case in cases]
 
@@ -232,7 +234,7 @@ def _keras_diagnosis(name):
     def diagnose(cases, outputs):
         hints = []
         for found, out in zip(candidate_mistakes(name, cases), outputs):
-            mistake = named_mistake(found, out, TRAJECTORY_RTOL) if out else None
+            mistake = named_mistake(found, out, TRAJECTORY_RTOL) if out and found else None
             hints.append(MISTAKE_HINTS.get(mistake))
         return hints
     return diagnose
@@ -249,8 +251,9 @@ for _name in OPTIMIZERS:
               _trial, verify_in_place, after=(f"optimizers.{_name}.trajectory",)),
         Check(f"optimizers.{_name}.keras", f"{_name}.update", 2,
               f"{keras_golden.STEPS} steps agree with Keras's {keras_agreement.KERAS_NAMES[_name]} (recorded runs), "
-              "gradients around 1e-6 included",
+              f"gradients around 1e-6 included, and {keras_golden.SURFACE['steps']} steps down a 2-D loss surface",
               Trial(probes.trajectory, lambda name=_name: keras_golden.optimizer_cases(name)),
               keras_agreement.verify_keras_trajectory(_name, diagnose=_keras_diagnosis(_name)),
-              figures=path_figures(_name, keras_path(_name), tolerance=keras_agreement.TOLERANCE[_name])),
+              figures=path_figures(_name, keras_path(_name), case_index=keras_golden.SURFACE_INDEX,
+                                   tolerance=keras_agreement.TOLERANCE[_name])),
     ]

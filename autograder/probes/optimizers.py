@@ -1,5 +1,6 @@
 """Probe of the optimizers: a trajectory of update() calls on a dict of parameters, and, for a
-case with ``other_`` parameters, two optimizers of the same class updated alternately."""
+case with ``other_`` parameters, two optimizers of the same class updated alternately; for a case
+with a ``surface``, the path of one 2-D parameter descending a fixed quadratic test function."""
 import json
 
 import numpy as np
@@ -14,7 +15,9 @@ def trajectory(sub, case):
     the first at every step; its parameters come back as ``other_traj_*``, and ``shared`` names the
     containers of state the two optimizers hold as one object (a class attribute, say). A case
     with a ``schedule`` (one string per step: the keys passed to that call, comma-separated, in
-    that order) passes only those keys, in that order, in both dicts of each call."""
+    that order) passes only those keys, in that order, in both dicts of each call. A case with a
+    ``surface_hessian`` has no recorded gradients: each step's gradient is that of the test
+    function (:func:`surface_gradient`) at the parameters' current values, ``steps`` times."""
     cls = sub.attribute(f"optimizers.{case['class']}")
     kwargs = json.loads(str(case["kwargs"]))
     keys = [str(k) for k in case["keys"]]
@@ -26,7 +29,8 @@ def trajectory(sub, case):
     history = {prefix: {key: [p[key].copy()] for key in keys} for prefix, p in params.items()}
     for step, step_keys in enumerate(schedule(case)):
         for prefix, optimizer in runs:
-            grads = {key: case[f"{prefix}grads_{key}"][step].copy() for key in step_keys}
+            grads = {key: (surface_gradient(case, params[prefix][key]) if "surface_hessian" in case
+                           else case[f"{prefix}grads_{key}"][step].copy()) for key in step_keys}
             passed = {key: params[prefix][key] for key in step_keys}
             optimizer.update(passed, grads)
             params[prefix].update(passed)  # an update() that rebinds params[key] is seen as before
@@ -46,7 +50,25 @@ def schedule(case):
     keys = [str(k) for k in case["keys"]]
     if "schedule" in case:
         return [str(step).split(",") for step in case["schedule"]]
+    if "surface_hessian" in case:
+        return [keys] * int(case["steps"])
     return [keys] * case[f"grads_{keys[0]}"].shape[0]
+
+
+def surface_value(case, points):
+    """The case's test function f(p) = ½ (p − c)ᵀ A (p − c) (A: ``surface_hessian``, 2 × 2
+    symmetric positive definite; c: ``surface_centre``, its minimum) at ``points`` (..., 2):
+    an array of shape (...)."""
+    a, c = np.asarray(case["surface_hessian"], dtype=float), np.asarray(case["surface_centre"], dtype=float)
+    d = np.asarray(points, dtype=float) - c
+    return 0.5 * np.einsum("...i,ij,...j->...", d, a, d)
+
+
+def surface_gradient(case, point):
+    """∇f(p) = A (p − c) of :func:`surface_value` at one point p (shape (2,)): shape (2,), float64.
+    A point of another shape or type is used as ``np.asarray(point, float)`` would give it."""
+    a, c = np.asarray(case["surface_hessian"], dtype=float), np.asarray(case["surface_centre"], dtype=float)
+    return a @ (np.asarray(point, dtype=float) - c)
 
 
 def _shared_state(first, second):
