@@ -1,0 +1,178 @@
+"""The students' kit of the nbgrader course: the student copy (``nnkit student-repo DIR``)
+installed into a fresh virtual environment as README's Install step says, in place of this kit.
+
+Through the real tools (slow): the installed copy holds and imports no solution, hidden check,
+formula or course generator; a released chapter notebook (``nbgrader generate_assignment``) run
+by that environment's kernel, with the reference solutions pasted into its solution cells, earns
+every public point of each test cell and runs its experiment; ``nbgrader validate`` of that
+environment passes it, and shows the untouched release's failing test cells as one line each,
+without a traceback.
+
+Offline-friendly like ``tests/test_packaging.py`` (whose fresh environments this reuses): the copy
+is installed ``--no-deps --no-build-isolation`` into an environment that sees this environment's
+packages (numpy, nbgrader, ipykernel…; not its own kit) through a ``.pth`` line.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from test_packaging import dependencies, fresh_venv, run  # noqa: F401 — `dependencies` is a fixture
+from test_student_repo import everything_in, normalise, solution_lines
+
+nbformat = pytest.importorskip("nbformat")
+
+KIT = Path(__file__).resolve().parent.parent
+CHAPTER = "ch1_single_layer"
+
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::RuntimeWarning")]
+
+
+@pytest.fixture(scope="module")
+def student_kit(tmp_path_factory):
+    """The student copy, written by the CLI as README says."""
+    folder = tmp_path_factory.mktemp("student") / "nnkit-student"
+    run(sys.executable, "-m", "autograder", "student-repo", folder, cwd=KIT)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def student_venv(student_kit, dependencies, tmp_path_factory):  # noqa: F811
+    """A fresh environment with the student copy installed (editable, as README says), and only it."""
+    venv = fresh_venv(tmp_path_factory.mktemp("student-venv") / "venv", dependencies)
+    run(venv / "bin" / "python", "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "-e",
+        student_kit)
+    return venv
+
+
+def student_env(home):
+    """A student's shell: their home, the students' environment first on PATH, nothing of this kit."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("JUPYTER_", "NNKIT_", "PYTHON", "VIRTUAL_ENV", "NBGRADER"))}
+    env.pop("MPLBACKEND", None)  # the kernel's inline backend shows the curves
+    env.update(HOME=str(home), TF_CPP_MIN_LOG_LEVEL="3")
+    return env
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    """The chapter's source and release notebooks: the course generated and released by the
+    instructor's kit (this one) and nbgrader."""
+    pytest.importorskip("nbgrader")
+    course = tmp_path_factory.mktemp("course")
+    run(sys.executable, "-m", "autograder", "nbgrader-course", course, cwd=KIT)
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    run(sys.executable, "-m", "nbgrader", "generate_assignment", CHAPTER, "--log-level=WARN", cwd=course,
+        env=dict(os.environ, PATH=path, JUPYTER_CONFIG_DIR=str(course / ".jupyter-config")))
+    read = lambda kind: nbformat.read(str(course / kind / CHAPTER / f"{CHAPTER}.ipynb"), as_version=4)  # noqa: E731
+    return read("source"), read("release")
+
+
+def _meta(cell):
+    return cell.metadata.get("nbgrader", {})
+
+
+def _solved(source, release):
+    """The release with the reference solution pasted into each solution cell, as a student would."""
+    solutions = {_meta(cell)["grade_id"]: cell.source for cell in source.cells if _meta(cell).get("solution")}
+    solved = nbformat.from_dict(json.loads(json.dumps(release)))
+    for cell in solved.cells:
+        if _meta(cell).get("solution"):
+            cell.source = solutions[_meta(cell)["grade_id"]]
+    return solved
+
+
+def _public_points(cell):
+    """The points a test cell's (released, public) checks are worth, from its code."""
+    return sum(float(points) for points in re.findall(r"^\s*'[\w.]+': ([\d.]+),$", cell.source, re.M))
+
+
+PROBE = ("import importlib.util, json, sys, autograder, autograder.checks as c\n"
+         "print('PROBE ' + json.dumps({'prefix': sys.prefix, 'kit': autograder.__file__, "
+         "'hidden': [k.id for k in c.ALL_CHECKS if k.hidden], "
+         "'importable': [n for n in ('autograder.checks.math', 'autograder.checks.hidden', 'autograder.distribute', "
+         "'autograder.nbgrader_course', 'autograder.stubs', 'reference') if importlib.util.find_spec(n)]}))")
+
+
+def test_the_student_kit_holds_no_solution_hidden_check_or_formula(student_kit, student_venv, tmp_path):
+    names = {path.relative_to(student_kit).as_posix() for path in student_kit.rglob("*") if path.is_file()}
+    assert not [name for name in names if name.startswith(("reference/", "autograder/checks/hidden/"))]
+    for name in ("autograder/checks/math.py", "autograder/distribute.py", "autograder/nbgrader_course.py",
+                 "autograder/stubs.py", "autograder/templates/nbgrader_config.py.j2"):
+        assert name not in names
+    assert "autograder/notebook.py" in names and "autograder/checks/recorded.npz" in names
+    # no solution line in the copy, its git history or what the install put into the environment
+    texts = everything_in(student_kit)
+    texts.update({str(path): path.read_text(errors="replace") for path in student_venv.rglob("*")
+                  if path.is_file() and not path.is_symlink() and "nnkit" in path.name.lower()})
+    assert any(name.endswith(".pth") or name.endswith("finder.py") for name in texts)   # the editable install's
+    lines = solution_lines()
+    assert len(lines) > 50
+    leaks = [(line, name) for line in sorted(lines) for name, text in texts.items() if line in normalise(text)]
+    assert not leaks, leaks[:10]
+    assert "### BEGIN SOLUTION" not in "".join(texts.values())
+    done = run(student_venv / "bin" / "python", "-c", PROBE, cwd=tmp_path, env=student_env(tmp_path))
+    probe = json.loads(done.stdout.split("PROBE ", 1)[1])
+    assert Path(probe["kit"]).resolve().is_relative_to(student_kit.resolve())
+    assert probe["hidden"] == [] and probe["importable"] == []
+
+
+def test_a_released_notebook_runs_on_the_student_kit(student_kit, student_venv, release, tmp_path):
+    """The students' kernel (the fresh environment's) runs the released notebook with the reference
+    pasted in: the modules, each test cell's public checks in full, the experiment, on the student
+    copy only."""
+    source, released = release
+    solved = _solved(source, released)
+    solved.cells.append(nbformat.v4.new_code_cell(PROBE))
+    home = tmp_path / "home"
+    (home / CHAPTER).mkdir(parents=True)
+    notebook = home / CHAPTER / f"{CHAPTER}.ipynb"
+    nbformat.write(solved, str(notebook))
+    script = ("import nbclient, nbformat, sys\n"
+              "nb = nbformat.read(sys.argv[1], as_version=4)\n"
+              "nbclient.NotebookClient(nb, timeout=900, kernel_name='python3', allow_errors=True,\n"
+              "                        resources={'metadata': {'path': str(sys.argv[2])}}).execute()\n"
+              "nbformat.write(nb, sys.argv[1])\n")
+    run(student_venv / "bin" / "python", "-c", script, notebook, notebook.parent, cwd=home, env=student_env(home))
+    executed = nbformat.read(str(notebook), as_version=4)
+    outputs = {id(cell): [o for o in cell.get("outputs", ())] for cell in executed.cells if cell.cell_type == "code"}
+    errors = [o for cell_outputs in outputs.values() for o in cell_outputs
+              if o.output_type == "error" or o.get("name") == "stderr" and o.text.strip()]
+    assert not errors, errors
+    text = lambda cell: "".join(o.get("text", "") for o in outputs[id(cell)])  # noqa: E731
+    probe = json.loads(text(executed.cells[-1]).split("PROBE ", 1)[1])
+    assert Path(probe["prefix"]).resolve() == student_venv.resolve()       # the students' kernel …
+    assert Path(probe["kit"]).resolve().is_relative_to(student_kit.resolve())   # … with the student kit
+    assert probe["hidden"] == [] and probe["importable"] == []
+    tests = [cell for cell in executed.cells if _meta(cell).get("grade")]
+    public = [cell for cell in tests if _public_points(cell)]
+    assert public
+    for cell in public:
+        points = _public_points(cell)
+        assert f"Total: {points:g}/{points:g}" in text(cell), text(cell)
+    assert re.search(r"validation accuracy: [\d.]+", "".join(text(cell) for cell in executed.cells
+                                                              if cell.cell_type == "code"))
+
+
+def test_nbgrader_validate_in_the_students_environment(student_venv, release, tmp_path):
+    """``nbgrader validate`` of the students' environment: the solved release passes; the untouched
+    release's failing cells show one line each (the points and the first reason), no traceback."""
+    source, released = release
+    home = tmp_path / "home"
+    (home / CHAPTER).mkdir(parents=True)
+    env = student_env(home)
+    for name, notebook in (("solved", _solved(source, released)), ("stub", released)):
+        nbformat.write(notebook, str(home / CHAPTER / f"{CHAPTER}.ipynb"))
+        done = subprocess.run([student_venv / "bin" / "python", "-m", "nbgrader", "validate", f"{CHAPTER}/{CHAPTER}.ipynb"], cwd=home, env=env,
+                              capture_output=True, text=True, timeout=1800)
+        log = done.stdout + done.stderr
+        assert "Traceback" not in log and "site-packages" not in log, log[-4000:]
+        if name == "solved":
+            assert "Success! Your notebook passes all the tests." in log, log[-4000:]
+        else:
+            assert ("0 of 4 points in this cell (not implemented yet: SingleLayer.forpass); "
+                    "the table says why, check by check.") in log, log[-4000:]
