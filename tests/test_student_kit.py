@@ -117,6 +117,17 @@ def test_the_student_kit_holds_no_solution_hidden_check_or_formula(student_kit, 
                  "autograder/stubs.py", "autograder/templates/nbgrader_config.py.j2"):
         assert name not in names
     assert "autograder/notebook.py" in names and "autograder/checks/recorded.npz" in names
+    # golden files: only those public checks read (the recorded Keras runs of the public
+    # multiclass.keras.* and optimizers.*.keras checks; the reference curves the public training
+    # checks' figures draw) and their README
+    from autograder import keras_golden, reference_curves
+    from autograder.checks import ALL_CHECKS
+    readers = [check for check in ALL_CHECKS if check.id.startswith("multiclass.keras.")
+               or (check.id.startswith("optimizers.") and check.id.endswith(".keras"))]
+    assert readers and not [check for check in readers if check.hidden]
+    golden = {name.removeprefix("autograder/golden/") for name in names if name.startswith("autograder/golden/")}
+    assert golden == {keras_golden.MANIFEST_FILE, keras_golden.NETWORK_FILE, keras_golden.OPTIMIZERS_FILE,
+                      reference_curves.GOLDEN_FILE.name, "README.md"}
     # no solution line in the copy, its git history or what the install put into the environment
     texts = {str(path): path.read_text(errors="replace") for path in student_kit.rglob("*")
              if path.is_file() and path.suffix != ".npz"}   # recorded.npz: tests/test_student_repo.py
