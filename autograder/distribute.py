@@ -49,8 +49,10 @@ INSTRUCTOR_FILES = (
     "batch.py", "class_summary.py",  # grading a class
 )
 #: files inside those folders that students get all the same: the HTML report's templates
-#: (``nnkit grade --html``) and the students' nbgrader configuration (``nnkit nbgrader-exchange``)
-STUDENT_FILES = ("templates/report.html.j2", "templates/_style.css.j2", "templates/nbgrader_student_config.py.j2")
+#: (``nnkit grade --html``) and the students' nbgrader configuration (``nnkit nbgrader-exchange``,
+#: rendered by the templates' helper)
+STUDENT_FILES = ("templates/report.html.j2", "templates/_style.css.j2", "templates/nbgrader_student_config.py.j2",
+                 "templates/__init__.py")
 #: what the student copy may never contain (file names, anywhere)
 FORBIDDEN_SUFFIXES = (".pyc", ".pyo", ".ipynb")
 GIT_IDENTITY = ("-c", "user.name=nnkit", "-c", "user.email=nnkit@localhost")
@@ -59,7 +61,8 @@ STUDENT_RUNTIME = ("autograder.cli", "autograder.engine", "autograder.child", "a
                    "autograder.report", "autograder.checks", "autograder.probes", "autograder.data",
                    "autograder.sandbox", "autograder.execution", "autograder.loader", "autograder.html_report",
                    # the nbgrader course's kernel side: %%module, the test cells, the experiment cells
-                   "autograder.notebook", "autograder.experiments", "autograder.nbgrader_exchange")
+                   "autograder.notebook", "autograder.experiments", "autograder.nbgrader_exchange",
+                   "autograder.templates")
 #: Python code that drops setuptools' editable-install finders, which would otherwise fill in a
 #: module the student copy lacks from the instructor's kit installed in the same environment
 ALONE = ("import sys; sys.meta_path[:] = [f for f in sys.meta_path "

@@ -217,3 +217,15 @@ def test_nnkit_train_in_the_students_environment(student_venv, tmp_path):
                "--save", "curves.png", cwd=home, env=student_env(home))
     assert re.search(r"validation accuracy: [\d.]+", done.stdout) and "epoch 2/2" in done.stdout, done.stdout
     assert (home / "curves.png").stat().st_size > 0
+
+
+def test_nbgrader_exchange_in_the_students_environment(student_venv, tmp_path):
+    """``nnkit nbgrader-exchange`` of the students' environment (as in a JupyterHub image): the
+    exchange folder (mode 1777) and the students' nbgrader configuration."""
+    home = tmp_path / "home"
+    home.mkdir()
+    run(student_venv / "bin" / "nnkit", "nbgrader-exchange", "--root", tmp_path / "exchange", "--config-dir",
+        tmp_path / "etc-jupyter", cwd=home, env=student_env(home))
+    assert (tmp_path / "exchange").stat().st_mode & 0o7777 == 0o1777
+    config = (tmp_path / "etc-jupyter" / "nbgrader_config.py").read_text()
+    assert f"c.Exchange.root = {str(tmp_path / 'exchange')!r}" in config and "course_id = 'nnkit'" in config
