@@ -6,7 +6,7 @@ formula or course generator; a released chapter notebook (``nbgrader generate_as
 by that environment's kernel, with the reference solutions pasted into its solution cells, earns
 every public point of each test cell and runs its experiment; ``nbgrader validate`` of that
 environment passes it, and shows the untouched release's failing test cells as one line each,
-without a traceback.
+without a traceback; its ``nnkit train`` and ``nnkit nbgrader-exchange`` work in a student's home.
 
 Offline-friendly like ``tests/test_packaging.py`` (whose fresh environments this reuses): the copy
 is installed ``--no-deps --no-build-isolation`` into an environment that sees this environment's
@@ -61,12 +61,14 @@ def student_venv(student_kit, dependencies, tmp_path_factory):  # noqa: F811
     return venv
 
 
-def student_env(home):
-    """A student's shell: their home, the students' environment first on PATH, nothing of this kit."""
+def student_env(home, venv):
+    """A student's shell: their home, the students' environment ``venv`` first on PATH, nothing of
+    this kit (no PYTHONPATH, no Jupyter or nbgrader settings of this process)."""
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("JUPYTER_", "NNKIT_", "PYTHON", "VIRTUAL_ENV", "NBGRADER"))}
     env.pop("MPLBACKEND", None)  # the kernel's inline backend shows the curves
-    env.update(HOME=str(home), TF_CPP_MIN_LOG_LEVEL="3")
+    env.update(HOME=str(home), TF_CPP_MIN_LOG_LEVEL="3",
+               PATH=os.pathsep.join([str(venv / "bin"), os.environ.get("PATH", "")]))
     return env
 
 
@@ -139,7 +141,7 @@ def test_the_student_kit_holds_no_solution_hidden_check_or_formula(student_kit, 
     leaks = [(line, name) for line in sorted(lines) for name, text in texts.items() if line in normalise(text)]
     assert not leaks, leaks[:10]
     assert "### BEGIN SOLUTION" not in "".join(texts.values())
-    done = run(student_venv / "bin" / "python", "-c", PROBE, cwd=tmp_path, env=student_env(tmp_path))
+    done = run(student_venv / "bin" / "python", "-c", PROBE, cwd=tmp_path, env=student_env(tmp_path, student_venv))
     probe = json.loads(done.stdout.split("PROBE ", 1)[1])
     assert Path(probe["kit"]).resolve().is_relative_to(student_kit.resolve())
     assert probe["hidden"] == [] and probe["importable"] == []
@@ -161,7 +163,8 @@ def test_a_released_notebook_runs_on_the_student_kit(student_kit, student_venv, 
               "nbclient.NotebookClient(nb, timeout=900, kernel_name='python3', allow_errors=True,\n"
               "                        resources={'metadata': {'path': str(sys.argv[2])}}).execute()\n"
               "nbformat.write(nb, sys.argv[1])\n")
-    run(student_venv / "bin" / "python", "-c", script, notebook, notebook.parent, cwd=home, env=student_env(home))
+    run(student_venv / "bin" / "python", "-c", script, notebook, notebook.parent, cwd=home,
+        env=student_env(home, student_venv))
     executed = nbformat.read(str(notebook), as_version=4)
     outputs = {id(cell): [o for o in cell.get("outputs", ())] for cell in executed.cells if cell.cell_type == "code"}
     errors = [o for cell_outputs in outputs.values() for o in cell_outputs
@@ -188,11 +191,12 @@ def test_nbgrader_validate_in_the_students_environment(student_venv, release, tm
     source, released = release
     home = tmp_path / "home"
     (home / CHAPTER).mkdir(parents=True)
-    env = student_env(home)
+    env = student_env(home, student_venv)
     for name, notebook in (("solved", _solved(source, released)), ("stub", released)):
         nbformat.write(notebook, str(home / CHAPTER / f"{CHAPTER}.ipynb"))
-        done = subprocess.run([student_venv / "bin" / "python", "-m", "nbgrader", "validate", f"{CHAPTER}/{CHAPTER}.ipynb"], cwd=home, env=env,
-                              capture_output=True, text=True, timeout=1800)
+        done = subprocess.run([student_venv / "bin" / "python", "-m", "nbgrader", "validate",
+                               f"{CHAPTER}/{CHAPTER}.ipynb"], cwd=home, env=env, capture_output=True, text=True,
+                              timeout=1800)
         log = done.stdout + done.stderr
         assert "Traceback" not in log and "site-packages" not in log, log[-4000:]
         if name == "solved":
@@ -214,7 +218,7 @@ def test_nnkit_train_in_the_students_environment(student_venv, tmp_path):
     (home / "mine").mkdir(parents=True)
     (home / "mine" / "single_layer.py").write_text((KIT / "reference" / "single_layer.py").read_text())
     done = run(student_venv / "bin" / "nnkit", "train", "single_layer", "mine", "--epochs", "2",
-               "--save", "curves.png", cwd=home, env=student_env(home))
+               "--save", "curves.png", cwd=home, env=student_env(home, student_venv))
     assert re.search(r"validation accuracy: [\d.]+", done.stdout) and "epoch 2/2" in done.stdout, done.stdout
     assert (home / "curves.png").stat().st_size > 0
 
@@ -225,7 +229,7 @@ def test_nbgrader_exchange_in_the_students_environment(student_venv, tmp_path):
     home = tmp_path / "home"
     home.mkdir()
     run(student_venv / "bin" / "nnkit", "nbgrader-exchange", "--root", tmp_path / "exchange", "--config-dir",
-        tmp_path / "etc-jupyter", cwd=home, env=student_env(home))
+        tmp_path / "etc-jupyter", cwd=home, env=student_env(home, student_venv))
     assert (tmp_path / "exchange").stat().st_mode & 0o7777 == 0o1777
     config = (tmp_path / "etc-jupyter" / "nbgrader_config.py").read_text()
     assert f"c.Exchange.root = {str(tmp_path / 'exchange')!r}" in config and "course_id = 'nnkit'" in config
