@@ -21,13 +21,17 @@ from pathlib import Path
 
 import pytest
 
-from test_packaging import dependencies, fresh_venv, run  # noqa: F401 — `dependencies` is a fixture
+import test_packaging
+from test_packaging import fresh_venv, run
 from test_student_repo import normalise, solution_lines
 
 nbformat = pytest.importorskip("nbformat")
 
 KIT = Path(__file__).resolve().parent.parent
 CHAPTER = "ch1_single_layer"
+
+#: a folder of links to this environment's packages but its own kit (a fixture)
+dependencies = test_packaging.dependencies
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::RuntimeWarning")]
 
@@ -53,7 +57,7 @@ def student_kit(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def student_venv(student_kit, dependencies, tmp_path_factory):  # noqa: F811
+def student_venv(student_kit, dependencies, tmp_path_factory):
     """A fresh environment with the student copy installed (editable, as README says), and only it."""
     venv = fresh_venv(tmp_path_factory.mktemp("student-venv") / "venv", dependencies)
     run(venv / "bin" / "python", "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "-e",
