@@ -15,6 +15,12 @@ Classroom workflow; no solution and no hidden check, in any form:
   (:func:`record`); the student copy reads them (``checks/expectation.py``);
 * the repository is a fresh ``git init`` with one commit: no history to dig solutions out of.
 
+The same folder is the students' kit of the nbgrader course: installed (``pip install -e
+'DIR[nbgrader,keras]'``) in the students' Jupyter instead of this kit, it runs the released
+notebooks (``%%module`` cells and test cells, :mod:`autograder.notebook`; the experiment cells,
+:mod:`autograder.experiments`; ``nnkit nbgrader-exchange`` for the students' configuration), its
+``exercises/`` stubs standing in for the modules a notebook does not hold.
+
 The Gradescope autograder is the kit itself, hidden checks included (never ``reference/`` or the
 kit's tests), with ``setup.sh`` and ``run_autograder``.
 """
@@ -38,20 +44,25 @@ INSTRUCTOR_FILES = (
     "checks/hidden",         # the hidden checks
     "distribute.py", "gradescope.py", "templates",  # this generator, Gradescope's side
     "stubs.py", "markers.py",  # generates exercises/ from reference/
-    "nbgrader_course.py", "notebook.py",  # the nbgrader course (another way to run the kit)
-    "nbgrader_plugins.py", "nbgrader_exchange.py",  # its nbgrader config's additions, its exchange
+    "nbgrader_course.py",  # generates the nbgrader course (its notebooks hold the solutions)
+    "nbgrader_plugins.py",  # the course's nbgrader config's additions (the instructor's autograde)
     "batch.py", "class_summary.py",  # grading a class
 )
 #: files inside those folders that students get all the same: the HTML report's templates
-#: (``nnkit grade --html``)
-STUDENT_FILES = ("templates/report.html.j2", "templates/_style.css.j2")
+#: (``nnkit grade --html``) and the students' nbgrader configuration (``nnkit nbgrader-exchange``,
+#: rendered by the templates' helper)
+STUDENT_FILES = ("templates/report.html.j2", "templates/_style.css.j2", "templates/nbgrader_student_config.py.j2",
+                 "templates/__init__.py")
 #: what the student copy may never contain (file names, anywhere)
 FORBIDDEN_SUFFIXES = (".pyc", ".pyo", ".ipynb")
 GIT_IDENTITY = ("-c", "user.name=nnkit", "-c", "user.email=nnkit@localhost")
 #: the modules a student's runs import (the audit imports them in the student copy, alone)
 STUDENT_RUNTIME = ("autograder.cli", "autograder.engine", "autograder.child", "autograder.pytest_plugin",
                    "autograder.report", "autograder.checks", "autograder.probes", "autograder.data",
-                   "autograder.sandbox", "autograder.execution", "autograder.loader", "autograder.html_report")
+                   "autograder.sandbox", "autograder.execution", "autograder.loader", "autograder.html_report",
+                   # the nbgrader course's kernel side: %%module, the test cells, the experiment cells
+                   "autograder.notebook", "autograder.experiments", "autograder.nbgrader_exchange",
+                   "autograder.templates")
 #: Python code that drops setuptools' editable-install finders, which would otherwise fill in a
 #: module the student copy lacks from the instructor's kit installed in the same environment
 ALONE = ("import sys; sys.meta_path[:] = [f for f in sys.meta_path "
@@ -219,14 +230,17 @@ INSTRUCTOR_DEPENDENCIES = {"jinja2", "pyyaml", "tomli"}
 
 def student_pyproject(kit_root=None):
     """The student repository's pyproject.toml (``templates/student_pyproject.toml.j2``): the
-    kit's dependencies (but the instructor's), its package (public part), pytest on exercises/."""
+    kit's dependencies (but the instructor's), its package (public part), pytest on exercises/;
+    the kit's ``keras`` extra, and its ``nbgrader`` extra for the students' Jupyter of the nbgrader
+    course (the student copy is what that Jupyter installs, README)."""
     from . import __version__
     project = _read_toml(Path(kit_root or course_folder.root()) / "pyproject.toml")["project"]
     dependencies = [dependency for dependency in project["dependencies"]
                     if re.split(r"[\s<>=!~;\[]", dependency, maxsplit=1)[0].lower() not in INSTRUCTOR_DEPENDENCIES]
     return templates.render("student_pyproject.toml.j2", version=__version__,
                             requires_python=project.get("requires-python", ">=3.10"), dependencies=dependencies,
-                            keras=project.get("optional-dependencies", {}).get("keras", []))
+                            keras=project.get("optional-dependencies", {}).get("keras", []),
+                            nbgrader=project.get("optional-dependencies", {}).get("nbgrader", []))
 
 
 def _read_toml(path):
