@@ -185,7 +185,10 @@ def _site_path_entries():
     (added by ``.pth`` files of its site-packages), not those of PYTHONPATH or the working folder."""
     from .course_folder import IMPORT_ROOT, find
     own = {os.path.realpath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p}
-    own.add(os.path.realpath(os.getcwd()))
+    try:
+        own.add(os.path.realpath(os.getcwd()))
+    except OSError:  # the working folder was removed: nothing of it is on the child's path
+        pass
     courses = [str(root) for root in (IMPORT_ROOT, find()) if root and (root / "reference").is_dir()]
 
     def in_course(path):
