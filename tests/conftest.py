@@ -1,9 +1,16 @@
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
 
 KIT = Path(__file__).resolve().parent.parent
+
+# A test run started in the background of a non-interactive shell (`cmd &`) inherits SIGINT
+# ignored, and so would every grading process the tests start and then interrupt as Ctrl-C does:
+# catch it again here, so that the processes the tests start get the default (exec resets it).
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
