@@ -105,6 +105,16 @@ def test_child_side_is_exactly_what_the_child_imports():
 
 # --------------------------------------------------------------------------- kernel guards
 
+#: the scripts' way of trying one action: ``outcome[name]`` is "ESCAPED" or the exception that stopped it
+ATTEMPT = """outcome = {}
+def attempt(name, action):
+    try:
+        action()
+        outcome[name] = "ESCAPED"
+    except BaseException as exc:
+        outcome[name] = type(exc).__name__
+"""
+
 ATTACKS = r'''
 import ctypes, fcntl, json, os, signal, socket, struct
 from autograder import sandbox
@@ -120,14 +130,7 @@ foreign = [t for t in map(target, [fd for fd in os.listdir("/proc/self/fd") if i
 if {drop}:
     sandbox.drop_capabilities()
 sandbox._confine({{readable}}, {{writable}})  # the kernel guards alone: no audit hook
-outcome = {{}}
-def attempt(name, action):
-    try:
-        action()
-        outcome[name] = "ESCAPED"
-    except BaseException as exc:
-        outcome[name] = type(exc).__name__
-def relative(target):
+{attempt}def relative(target):
     return os.path.relpath(target, READABLE_DIR)
 r, w = os.pipe()
 libc = ctypes.CDLL(None, use_errno=True)
@@ -205,7 +208,7 @@ def attack_outcome(layer, tmp_path, guarded=True):
     thread.start()
     priority, affinity = os.getpriority(os.PRIO_PROCESS, 0), os.sched_getaffinity(0)
     try:
-        script = ATTACKS.format(
+        script = ATTACKS.format(attempt=ATTEMPT,
             grader=os.getpid() if guarded else "os.getpid()", port=listener.getsockname()[1],
             secret=str(secret), canary=str(canary), outside=str(outside),
             readable_dir=os.path.dirname(os.__file__),
@@ -299,14 +302,7 @@ import json, os
 from autograder import sandbox
 sandbox.confine({{readable}}, {{writable}})  # as the child: the kernel guards before any trusted import
 import tensorflow as tf
-outcome = {{}}
-def attempt(name, action):
-    try:
-        action()
-        outcome[name] = "ESCAPED"
-    except BaseException as exc:
-        outcome[name] = type(exc).__name__
-attempt("eager read_file", lambda: tf.io.read_file({secret!r}).numpy())
+{attempt}attempt("eager read_file", lambda: tf.io.read_file({secret!r}).numpy())
 attempt("tf.data map on its own threads", lambda: list(
     tf.data.Dataset.from_tensor_slices([{secret!r}] * 4).map(tf.io.read_file, num_parallel_calls=4)))
 print(json.dumps(outcome))
@@ -321,7 +317,7 @@ def test_tensorflow_threads_are_confined_too(layer, tmp_path):
     pytest.importorskip("tensorflow")
     secret = tmp_path / "secret.txt"
     secret.write_text("secret")
-    out, _, _ = confined(layer, tmp_path, TENSORFLOW_READS.format(secret=str(secret)))
+    out, _, _ = confined(layer, tmp_path, TENSORFLOW_READS.format(attempt=ATTEMPT, secret=str(secret)))
     outcome = json.loads(out.strip().splitlines()[-1])
     assert len(outcome) == 2 and "ESCAPED" not in outcome.values(), outcome
 
