@@ -104,7 +104,7 @@ def grade_batch(submissions, out, jobs=2, force=False, limits=None, only=None, i
     def grade_one(folder):
         target = results_path(out, folder.name)
         if target.exists() and not force:
-            return "kept", _results(out, folder.name)
+            return "kept", read_results(out, folder.name)
         if stopping.is_set():
             return "stopped", None
         payload, html = grade_student_with_report(folder, folder.name, only=only, limits=limits,
@@ -278,7 +278,7 @@ def write_gradebook(out, names):
         writer = csv.writer(handle)
         writer.writerow(["student", "total", *columns, "isolation"])
         for name in names:
-            payload = _results(out, name)
+            payload = read_results(out, name)
             if payload is None:
                 writer.writerow([_cell(name), "", *[""] * len(columns), ""])
                 continue
@@ -295,8 +295,8 @@ def write_gradebook(out, names):
     return atomic_write(Path(out) / "gradebook.csv", write, encoding="utf-8", newline="")
 
 
-def _results(out, name):
-    """The student's results.json as a dict, or None when there is none (or it cannot be read)."""
+def read_results(out, name):
+    """The student's results.json as a dict, or None (missing, unreadable, not an object)."""
     try:
         payload = json.loads(results_path(out, name).read_text(encoding="utf-8"))
     except (OSError, ValueError):

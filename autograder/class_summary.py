@@ -4,26 +4,16 @@ numbers the class overview (``OUT/index.html``, autograder/html_report.py) shows
 Everything is read from the files, so the overview can be rebuilt at any time, and a student whose
 file is missing or unreadable is listed as not graded.
 """
-import json
 from urllib.parse import quote
 from collections import Counter, defaultdict
 
-from .batch import results_path, safe_name
+from .batch import read_results, results_path, safe_name
 from .report import hint_in, plain_text
 
 #: statuses (results.json tags) that count as a failure of a check
 FAILED = ("failed", "error", "not_implemented", "blocked")
 #: hints listed in the overview
 MAX_HINTS = 15
-
-
-def read_results(out, name):
-    """A student's results.json as a dict, or None (missing, unreadable, not an object)."""
-    try:
-        payload = json.loads(results_path(out, name).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return payload if isinstance(payload, dict) else None
 
 
 def isolation_of(payload):
