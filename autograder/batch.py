@@ -199,7 +199,8 @@ def grade_student(folder, only=None, limits=None, isolation="auto", on_report=No
     from .engine import grade
     started = time.perf_counter()
     try:
-        report = grade(folder, only=only, jobs=1, limits=limits, isolation=isolation)
+        report = grade(folder, only=only, jobs=1, limits=limits, isolation=isolation,
+                       figures=on_report is not None)
         payload = gradescope_results(report)
     except Exception as exc:  # a broken submission must not stop the batch
         payload, report = failed_results(exc), None

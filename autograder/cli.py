@@ -147,7 +147,7 @@ def _run_grade(args):
         started = time.monotonic()
         with progress.exercise_line(sys.stderr) as running:
             report = grade(path, only=only, include_hidden=not args.public, limits=_limits(args),
-                           isolation=args.isolation, progress=running)
+                           isolation=args.isolation, progress=running, figures=bool(args.html))
         execution_time = time.monotonic() - started
     if not report.results:
         return _error(f"no check matches --only {args.only!r}" if args.only

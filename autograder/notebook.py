@@ -329,7 +329,7 @@ def grade_folder(folder, check_ids):
     from .engine import grade as engine_grade
     from .report import format_table
     check_closure(check_ids)  # unknown ids raise
-    report = engine_grade(folder, only=frozenset(check_ids))
+    report = engine_grade(folder, only=frozenset(check_ids), figures=False)
     table = format_table(report)
     failed_output = [f"Output of your code ({exercise}):\n{output}" for exercise, output in report.outputs.items()
                      if any(r.check.exercise == exercise and r.verdict.status in ("error", "failed")

@@ -99,7 +99,7 @@ class FolderGrader:
             return
 
         def grade_one(name, failing):
-            graded = grade_exercise(self.runner, [c for c in todo if c.exercise == name], failing)
+            graded = grade_exercise(self.runner, [c for c in todo if c.exercise == name], failing, figures=False)
             self.graded.add(name)
             if any(verdict.fraction < 1 for verdict, _ in graded.values()):
                 self.failed.add(name)

@@ -75,6 +75,24 @@ def test_a_failing_gatherer_never_changes_the_verdict():
     assert verdict.figures == [{"kind": "unavailable", "reason": "ZeroDivisionError: boom"}]
 
 
+def test_figures_are_gathered_only_when_asked_and_never_change_a_verdict():
+    def gather(cases, outputs, verdict):
+        return [{"kind": "x", "values": [1.0]}]
+    with_figures = verify(_check(gather), [{}], [{}], None)
+    without = verify(_check(gather), [{}], [{}], None, figures=False)
+    assert with_figures.figures == [{"kind": "x", "values": [1.0]}] and not without.figures
+    assert (with_figures.fraction, with_figures.message) == (without.fraction, without.message)
+
+
+def test_a_grade_without_report_gathers_no_figures(solved_copy):
+    asked = grade(solved_copy, only="DualLayer.backprop", isolated=False)
+    skipped = grade(solved_copy, only="DualLayer.backprop", isolated=False, figures=False)
+    assert any(r.verdict.figures for r in asked.results)
+    assert not any(r.verdict.figures for r in skipped.results)
+    assert [(r.check.id, r.verdict.fraction, r.verdict.message) for r in asked.results] == \
+        [(r.check.id, r.verdict.fraction, r.verdict.message) for r in skipped.results]
+
+
 def test_figures_are_gathered_on_failures_too(solved_copy):
     wrong_copy(solved_copy, ("single_layer.backprop.missing_m",))
     report = grade(solved_copy, only="SingleLayer.backprop", isolated=False)

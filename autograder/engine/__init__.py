@@ -29,7 +29,7 @@ __all__ = ["grade", "grade_exercise", "blocked_verdict", "dependency_closure", "
 
 
 def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=None, isolation="auto",
-          checks=ALL_CHECKS, progress=None):
+          checks=ALL_CHECKS, progress=None, figures=True):
     """Grade the submission at ``path`` (a folder like exercises/, or one module): a Report.
 
     ``only`` picks an exercise, a module or a check id prefix (or names exact check ids; see
@@ -42,7 +42,8 @@ def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=No
     :class:`autograder.isolation.IsolationUnavailable` before anything runs) rather than in
     this process. The report says which isolation graded it (``Report.isolation``).
     ``progress(exercise, done, total)``, if given, is called as each exercise starts (``done`` of
-    the ``total`` exercises finished so far).
+    the ``total`` exercises finished so far). ``figures``: whether the verdicts carry the data of
+    their pictures (only an HTML report needs it; see :func:`verify`).
 
     A symbolic link in the submission (the path or a folder on it, a module, its exercises/)
     raises :class:`autograder.loader.LinkedSubmission` before anything is resolved or imported:
@@ -63,7 +64,8 @@ def grade(path, only=None, include_hidden=True, isolated=True, jobs=2, limits=No
     try:
         counter = _Counter(graded, progress)
         verdicts = schedule(graded, lambda exercise, failing: counter.run(exercise, lambda: grade_exercise(
-            runner, [c for c in graded if c.exercise == exercise], failing)), max(1, jobs if isolated else 1))
+            runner, [c for c in graded if c.exercise == exercise], failing, figures)),
+            max(1, jobs if isolated else 1))
         for check in selected:
             report.results.append(CheckResult(check, verdicts[check.id][0]))
         for check in selected:
@@ -95,10 +97,11 @@ class _Counter:
                 self.done += 1
 
 
-def grade_exercise(runner, checks, failing):
+def grade_exercise(runner, checks, failing, figures=True):
     """{check id: (verdict, output)} for ``checks``, the checks of one exercise: skipped when this
     machine lacks what they require, blocked when an exercise they depend on is in ``failing``,
-    else run (one runner call for the exercise) and verified. Every front end grades an exercise
+    else run (one runner call for the exercise) and verified (with the figures data when
+    ``figures``). Every front end grades an exercise
     with this function (the pytest plugin too), so that a check has one verdict everywhere.
 
     It lives here, and calls ``verify`` and ``after_prerequisites`` as this package's names, so
@@ -123,7 +126,7 @@ def grade_exercise(runner, checks, failing):
         for check in runnable:
             outputs, error = outcome[check.trial]
             cases = check.trial.cases()
-            results[check.id] = (verify(check, cases, outputs, error), output)
+            results[check.id] = (verify(check, cases, outputs, error, figures), output)
         for check in runnable:
             verdict, output = results[check.id]
             results[check.id] = (after_prerequisites(check, verdict, {k: v for k, (v, _) in results.items()}),

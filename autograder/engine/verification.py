@@ -4,17 +4,20 @@ from ..checks.figures import gather_figures
 from ..report import plain_text
 
 
-def verify(check, cases, outputs, error):
+def verify(check, cases, outputs, error, figures=True):
     """Turn a trial's outputs (or its error) into the check's verdict.
 
     ``cases`` are the trial's input cases, ``outputs`` one dict of arrays per case that ran,
     ``error`` None or the error dict of the case that failed (see :func:`error_verdict`). The
     verdict's fraction is clipped to [0, 1]; whatever the check raises on odd outputs is a
-    failed verdict, never the grader's error.
+    failed verdict, never the grader's error. With ``figures`` the verdict also carries the data
+    of its pictures (:func:`autograder.checks.figures.gather_figures`), which only a report
+    draws: without one, gathering it (forward passes over the training snapshots) is skipped.
     """
     if error is not None:
         return error_verdict(check, error)
-    return gather_figures(check, cases, outputs, _verdict(check, cases, outputs))
+    verdict = _verdict(check, cases, outputs)
+    return gather_figures(check, cases, outputs, verdict) if figures else verdict
 
 
 def _verdict(check, cases, outputs):
