@@ -203,7 +203,7 @@ def confusion_figures(labels, predictions, images=None, names=None):
 def weights_figures(make_dist, bins=40):
     """Gatherer of a weight-distribution check: for the largest weight matrix of the cases, the
     histogram of its entries (density) beside the density of ``make_dist(fan_in, fan_out)`` (a
-    scipy.stats distribution) at the bins' centres."""
+    :mod:`autograder.checks.distributions` distribution) at the bins' centres."""
     def gather(cases, outputs, verdict):
         best = None
         for case, out in zip(cases, outputs):
