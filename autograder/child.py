@@ -47,14 +47,14 @@ def main(jobdir=None):
               for trial in job.trials]
     # the probes' modules are imported now: the sandbox will not let the kit's files be read
     probes = {trial.probe: resolve(trial.probe) for trial, _ in trials}
-    # every run starts from the same random state, so grading the same code twice gives the same score
-    random.seed(0)
-    numpy.random.seed(0)
     sandbox.install(readable=list(job.readable), writable=[str(sandbox_dir)], hidden=list(job.hidden))
 
     try:
-        submission = load_submission(job.submission, job.package)
+        segment = None
         for trial, cases in trials:
+            if trial.segment != segment:
+                segment = trial.segment
+                submission = _start_segment(job, segment, numpy, load_submission)
             for index, case in enumerate(cases):
                 outputs, error = run_case(submission, probes[trial.probe], case)
                 name = f"{trial.key}-{index}"
@@ -68,6 +68,22 @@ def main(jobdir=None):
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
+
+
+def _start_segment(job, segment, numpy, load_submission):
+    """Before the trials of one exercise, what a child of its own would start from: a fresh import
+    of the submission (package ``{job.package}_{segment}``: no module state carried over from
+    another exercise) and the same random state, so that grading the same code twice, alone or
+    with other exercises, gives the same score. A line ``"{job.marker} {segment}"`` in the
+    output (what was printed so far flushed first) tells the exercises' output apart."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if job.marker:
+        sys.stdout.write(f"\n{job.marker} {segment}\n")
+        sys.stdout.flush()
+    random.seed(0)
+    numpy.random.seed(0)
+    return load_submission(job.submission, f"{job.package}_{segment}")
 
 
 def _cases(arrays, n_cases):

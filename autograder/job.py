@@ -34,17 +34,19 @@ class Trial:
     """One trial of a job: run probe ``probe`` (a name from :func:`autograder.probes.probe_name`)
     on the ``n_cases`` input cases stored in the job folder's file ``cases`` (an .npz whose
     arrays are named ``"{case index}.{input name}"``). ``key`` names the trial's result files
-    (``{key}-{case index}.npz`` or ``.error.json``)."""
+    (``{key}-{case index}.npz`` or ``.error.json``). ``segment`` numbers the exercise the trial
+    belongs to when one child runs several exercises (``Job.marker``)."""
 
     key: int
     probe: str
     cases: str
     n_cases: int
+    segment: int = 0
 
 
 @dataclass(frozen=True)
 class Job:
-    """What one isolated child runs: the trials of one exercise on one submission.
+    """What one isolated child runs: the trials of one or more exercises on one submission.
 
     ``submission`` is the folder of the student's modules (a copy taken by content), imported as
     package ``package``; ``sandbox`` the only folder the child may write (its working folder) and
@@ -54,7 +56,9 @@ class Job:
     uses it; ``"fashion_mnist"``: the split, memory-mapped before the audit hook); ``limits`` its resource
     limits ({"memory": bytes, "cpu": seconds, "file": bytes}), which it sets on itself first;
     ``drop_capabilities`` whether it gives up its capabilities (started as root without
-    namespaces).
+    namespaces). The trials come in segments, one per exercise (``Trial.segment``, in order):
+    the child starts each segment from the same random state and prints a line
+    ``"{marker} {segment}"`` before it, so that its output can be told apart by exercise.
     """
 
     submission: str
@@ -67,6 +71,7 @@ class Job:
     trials: tuple = ()
     limits: dict = None
     drop_capabilities: bool = False
+    marker: str = ""
 
     def write(self, folder):
         """Write this job as ``folder/job.json`` (atomically); returns its path."""

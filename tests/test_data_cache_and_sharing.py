@@ -173,34 +173,46 @@ class CountingRunner:
         self.calls = []
 
     def run(self, exercise, trials, requires=()):
-        self.calls.append((exercise, [t.name for t in trials], tuple(requires)))
-        return {trial: ([{"ran": np.array(1)}], None) for trial in trials}, f"output of {exercise}"
+        return self.run_segments([(exercise, trials)], requires)[exercise]
+
+    def run_segments(self, segments, requires=()):
+        self.calls.append(([e for e, _ in segments], [t.name for _, trials in segments for t in trials],
+                           tuple(requires)))
+        return {exercise: ({trial: ([{"ran": np.array(1)}], None) for trial in trials}, f"output of {exercise}")
+                for exercise, trials in segments}
 
     def close(self):
         self.calls.append("closed")
 
 
-def test_exercises_needing_tensorflow_share_one_child(monkeypatch):
+def test_exercises_needing_tensorflow_share_one_child_and_the_light_ones_another(monkeypatch):
     monkeypatch.setattr(sharing, "missing_requirements", lambda check: None)
     checks = [made_up("A"), made_up("K1", ("tensorflow",)), made_up("K2", ("tensorflow", "fashion_mnist"), ("K1",)),
-              made_up("B")]
-    assert sharing.sharing_groups(checks) == [["K1", "K2"]]
+              made_up("B"), made_up("D", ("fashion_mnist",))]
+    assert sharing.sharing_groups(checks) == [["K1", "K2"], ["A", "B"]]
     inner = CountingRunner()
     runner = sharing.SharedChildren(inner, checks)
 
     def grade_exercise(exercise, failing):
         check = next(c for c in checks if c.exercise == exercise)
         outcome, output = runner.run(exercise, [check.trial], check.requires)
-        assert list(outcome) == [check.trial] and output == f"output of {'K1' if exercise.startswith('K') else exercise}"
+        assert list(outcome) == [check.trial] and output == f"output of {exercise}"  # each its own output
         return {check.id: (Verdict(1.0, ""), output)}
 
     verdicts = schedule(checks, grade_exercise, 2)
     assert set(verdicts) == {c.id for c in checks}
-    tensorflow_calls = [call for call in inner.calls if "tensorflow" in call[2]]
-    assert tensorflow_calls == [("K1", ["K1.trial", "K2.trial"], ("fashion_mnist", "tensorflow"))]
-    assert len(inner.calls) == 3
+    assert sorted(inner.calls) == sorted([(["K1", "K2"], ["K1.trial", "K2.trial"], ("fashion_mnist", "tensorflow")),
+                                          (["A", "B"], ["A.trial", "B.trial"], ()),
+                                          (["D"], ["D.trial"], ("fashion_mnist",))])
     runner.close()
     assert inner.calls[-1] == "closed"
+
+
+def test_only_verdicts_that_cost_nothing_are_taken_from_a_shared_child():
+    from autograder.engine import settled
+    assert settled([Verdict(1.0, ""), Verdict(0.0, "not implemented yet: x", None, "not_implemented")])
+    for status in ("failed", "error"):
+        assert not settled([Verdict(1.0, ""), Verdict(0.5, "half", None, status)])
 
 
 def test_an_exercise_that_cannot_run_here_is_not_run_with_its_group(monkeypatch):
@@ -211,12 +223,86 @@ def test_an_exercise_that_cannot_run_here_is_not_run_with_its_group(monkeypatch)
     inner = CountingRunner()
     runner = sharing.SharedChildren(inner, checks)
     runner.run("K1", [checks[0].trial], ("tensorflow",))
-    assert inner.calls == [("K1", ["K1.trial"], ("tensorflow",))]
+    assert inner.calls == [(["K1"], ["K1.trial"], ("tensorflow",))]
 
 
-def test_the_real_tensorflow_checks_form_one_group(monkeypatch):
+def test_the_real_checks_form_a_tensorflow_group_and_a_light_group(monkeypatch):
     monkeypatch.setattr(sharing, "missing_requirements", lambda check: None)
-    assert sharing.sharing_groups(ALL_CHECKS) == [["build_keras_model", "Keras chapter on Fashion-MNIST"]]
+    tensorflow, light = sharing.sharing_groups(ALL_CHECKS)
+    assert tensorflow == ["build_keras_model", "Keras chapter on Fashion-MNIST"]
+    assert all(not c.requires for c in ALL_CHECKS if c.exercise in light)
+    assert {"SingleLayer.forpass", "penalty_grad", "Adam.update", "numerical_gradient"} <= set(light)
+
+
+# ------------------------------------------------- a shared child, for real (isolated, kernel layer)
+
+def _regularization_with(solved, **bodies):
+    """``solved``'s regularization.py with some of its functions replaced (name -> source lines
+    of a function taking any arguments)."""
+    module = solved / "regularization.py"
+    text = module.read_text()
+    for name, body in bodies.items():
+        text += f"\n\ndef _replacement_{name}(*args, **kwargs):\n" + "".join(f"    {line}\n" for line in body)
+        if name == "EarlyStopping.update":
+            text += "\nEarlyStopping.update = _replacement_EarlyStopping.update\n"
+        else:
+            text += f"\n{name} = _replacement_{name}\n"
+    module.write_text(text)
+    return solved
+
+
+def _grade_module(folder, only, timeout=None):
+    from autograder.engine import Limits, grade
+    from autograder.isolation import kernel_problem
+    if kernel_problem() is not None:
+        pytest.skip(str(kernel_problem()))
+    limits = Limits(timeout=timeout) if timeout else None
+    report = grade(folder, only=only, isolation="kernel", limits=limits, figures=False)
+    return {r.check.id: (r.verdict.fraction, r.verdict.status, r.verdict.message) for r in report.results}, report
+
+
+def test_in_a_shared_child_each_exercise_keeps_its_own_output_and_verdict(solved_copy):
+    folder = _regularization_with(solved_copy, dropout=["print('dropout was here')", "raise ValueError('no dropout')"])
+    text = (folder / "regularization.py").read_text().replace(
+        "def penalty_grad(w, l1, l2, m):", "def penalty_grad(w, l1, l2, m):\n    print('penalty was here')", 1)
+    (folder / "regularization.py").write_text(text)
+    shared, report = _grade_module(folder, "regularization")
+    assert all(fraction == 1 for cid, (fraction, _, _) in shared.items() if not cid.startswith("regularization.dropout"))
+    assert any(status == "error" and "no dropout" in message for cid, (_, status, message) in shared.items()
+               if cid.startswith("regularization.dropout"))
+    assert "penalty was here" in report.outputs["penalty_grad"]
+    assert "dropout was here" not in report.outputs["penalty_grad"]
+    assert "dropout was here" in report.outputs["dropout"] and "penalty was here" not in report.outputs["dropout"]
+    alone, _ = _grade_module(folder, "dropout")
+    assert {cid: v for cid, v in shared.items() if cid in alone} == alone
+
+
+MISCHIEF = {
+    "endless-loop": ["while True:", "    pass"],
+    "exit": ["import os", "os._exit(3)"],
+    # results forged for every trial of the child, before the others run, then an exit
+    "forged-results": ["import numpy as np", "for k in range(12):", "    for i in range(8):",
+                       "        np.savez(f'results/{k}-{i}.npz', nothing=np.zeros(1))", "import os", "os._exit(0)"],
+    # a library patched for whatever runs after it in the same process
+    "patched-numpy": ["import numpy as np", "np.sign = np.zeros_like", "np.where = lambda *a, **k: 0",
+                      "raise ValueError('patched')"],
+    # a thread left running that overwrites every result file written after it
+    "lingering-thread": ["import os, threading, time", "def spoil():",
+                         "    while True:", "        for name in os.listdir('results'):",
+                         "            open(os.path.join('results', name), 'wb').close()",
+                         "        time.sleep(0.001)",
+                         "threading.Thread(target=spoil, daemon=True).start()", "raise ValueError('left a thread')"],
+}
+
+
+@pytest.mark.parametrize("mischief", list(MISCHIEF.values()), ids=list(MISCHIEF))
+def test_what_one_exercise_does_to_a_shared_child_costs_no_other_exercise_points(solved_copy, mischief):
+    folder = _regularization_with(solved_copy, dropout=mischief)
+    verdicts, _ = _grade_module(folder, "regularization", timeout=3)
+    others = {cid: v for cid, v in verdicts.items() if not cid.startswith("regularization.dropout")}
+    assert others and all(fraction == 1 for fraction, _, _ in others.values()), others
+    dropout = [v for cid, v in verdicts.items() if cid.startswith("regularization.dropout")]
+    assert dropout and all(fraction == 0 for fraction, _, _ in dropout), dropout
 
 
 @pytest.mark.slow  # imports TensorFlow and trains the Keras chapter in an isolated child
@@ -228,16 +314,16 @@ def test_a_full_grade_imports_tensorflow_once_with_the_same_verdicts(monkeypatch
     if any(missing_requirements(c) for c in checks):
         pytest.skip("needs TensorFlow and Fashion-MNIST")
     calls = []
-    original = isolated.IsolatedRunner.run
+    original = isolated.IsolatedRunner.run_segments
 
-    def counting(self, exercise, trials, requires=()):
-        calls.append((exercise, tuple(requires)))
-        return original(self, exercise, trials, requires)
-    monkeypatch.setattr(isolated.IsolatedRunner, "run", counting)
+    def counting(self, segments, requires=()):
+        calls.append((tuple(exercise for exercise, _ in segments), tuple(requires)))
+        return original(self, segments, requires)
+    monkeypatch.setattr(isolated.IsolatedRunner, "run_segments", counting)
     reference = Path(__file__).resolve().parent.parent / "reference"
     shared = grade(reference, only="Keras chapter on Fashion-MNIST")
     assert [call for call in calls if "tensorflow" in call[1]] == [
-        ("build_keras_model", ("fashion_mnist", "tensorflow"))]
+        (("build_keras_model", "Keras chapter on Fashion-MNIST"), ("fashion_mnist", "tensorflow"))]
     alone = grade(reference, only="Keras chapter on Fashion-MNIST", isolated=False)
     assert [(r.check.id, r.verdict.fraction, r.verdict.message) for r in shared.results] == \
         [(r.check.id, r.verdict.fraction, r.verdict.message) for r in alone.results]

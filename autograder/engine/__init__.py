@@ -120,18 +120,34 @@ def grade_exercise(runner, checks, failing, figures=True):
         else:
             runnable.append(check)
     if runnable:
+        exercise = runnable[0].exercise
         trials = list(dict.fromkeys(c.trial for c in runnable))
         requires = {need for c in runnable for need in c.requires}
-        outcome, output = runner.run(runnable[0].exercise, trials, requires)
-        for check in runnable:
-            outputs, error = outcome[check.trial]
-            cases = check.trial.cases()
-            results[check.id] = (verify(check, cases, outputs, error, figures), output)
+        results.update(_verified(runnable, *runner.run(exercise, trials, requires), figures))
+        if not settled(results[c.id][0] for c in runnable) and getattr(runner, "shares", None) is not None \
+                and runner.shares(exercise):
+            # graded with other exercises in one child, it lost points: what another exercise did
+            # in that child must not cost it any, so its verdicts are those of a child of its own
+            results.update(_verified(runnable, *runner.run_alone(exercise, trials, requires), figures))
         for check in runnable:
             verdict, output = results[check.id]
             results[check.id] = (after_prerequisites(check, verdict, {k: v for k, (v, _) in results.items()}),
                                  output)
     return results
+
+
+def _verified(checks, outcome, output, figures):
+    """{check id: (verdict, output)} of ``checks`` from a runner's outcome ({trial: (outputs,
+    error)}) and the exercise's captured output."""
+    return {check.id: (verify(check, check.trial.cases(), *outcome[check.trial], figures), output)
+            for check in checks}
+
+
+def settled(verdicts):
+    """Whether verdicts from a shared child stand as they are: every check passed, or says the
+    exercise is not implemented yet (what a stub raises). Any other verdict is taken again from a
+    child of the exercise's own (see :mod:`.sharing`)."""
+    return all(v.fraction >= 1 or v.status == "not_implemented" for v in verdicts)
 
 
 def blocked_verdict(blocked):

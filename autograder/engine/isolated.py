@@ -1,6 +1,8 @@
 """Running each exercise's probes in a fresh child process, under limits and the sandbox, and
 reading back what it leaves behind as untrusted data."""
 import os
+import re
+import secrets
 import subprocess
 import tempfile
 import threading
@@ -66,6 +68,14 @@ class IsolatedRunner:
     def run(self, exercise, trials, requires=()):
         """Run the trials in one child: ({trial: (outputs, error)}, the child's captured output),
         as :meth:`InProcessRunner.run`. Safe to call from several threads at once."""
+        return self.run_segments([(exercise, trials)], requires)[exercise]
+
+    def run_segments(self, segments, requires=()):
+        """Run several exercises' trials in one child: ``segments`` is a list of (exercise,
+        trials), run in that order, each from a fresh import of the submission and the same random
+        state (see :mod:`autograder.child`). Returns {exercise: ({trial: (outputs, error)}, that
+        exercise's output)}: what the submission printed while that exercise's trials ran, after
+        what it printed on import."""
         with self.lock:
             self.counter += 1
             number = self.counter
@@ -73,13 +83,16 @@ class IsolatedRunner:
         sandbox = self._mkdir(f"sandbox{number}")
         results = sandbox / "results"
         results.mkdir()
-        job_trials = []
-        for key, trial in enumerate(trials):
-            cases = trial.cases()
-            arrays = {f"{i}.{name}": value for i, case in enumerate(cases) for name, value in case.items()}
-            write_arrays(jobdir / f"cases{key}.npz", arrays)
-            job_trials.append(JobTrial(key=key, probe=probe_name(trial.probe), cases=f"cases{key}.npz",
-                                       n_cases=len(cases)))
+        job_trials, segment_of = [], {}
+        for segment, (exercise, trials) in enumerate(segments):
+            for trial in trials:
+                key = len(job_trials)
+                cases = trial.cases()
+                arrays = {f"{i}.{name}": value for i, case in enumerate(cases) for name, value in case.items()}
+                write_arrays(jobdir / f"cases{key}.npz", arrays)
+                job_trials.append(JobTrial(key=key, probe=probe_name(trial.probe), cases=f"cases{key}.npz",
+                                           n_cases=len(cases), segment=segment))
+                segment_of[key] = segment
         readable = readable_paths(requires, own=[jobdir, self.folder, self.kit])
         limits = self.limits
         memory = limits.memory * (4 if "tensorflow" in requires else 1)
@@ -87,17 +100,22 @@ class IsolatedRunner:
                   results=str(results), trials=tuple(job_trials), requires=tuple(sorted(requires)),
                   readable=tuple(readable), hidden=tuple(hidden_paths(readable)),
                   limits={"memory": memory, "cpu": limits.cpu or 2 * limits.timeout, "file": FILE_LIMIT},
-                  drop_capabilities=self.isolation.name == "kernel" and os.geteuid() == 0)
+                  drop_capabilities=self.isolation.name == "kernel" and os.geteuid() == 0,
+                  marker=secrets.token_hex(12))
         job.write(jobdir)
         results_fd = os.open(results, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
         try:
-            ended, output = self._spawn(jobdir, sandbox, job)
-            return self._collect(trials, results_fd, ended), output
+            ended, output = self._spawn(jobdir, sandbox, job, len(segments))
+            collected = self._collect([t for _, trials in segments for t in trials], results_fd, ended)
         finally:
             os.close(results_fd)
+        prelude, parts = split_output(output, job.marker, len(segments))
+        return {exercise: ({trial: collected[trial] for trial in trials}, prelude + parts[segment])
+                for segment, (exercise, trials) in enumerate(segments)}
 
-    def _spawn(self, jobdir, sandbox, job):
-        """Run the child; returns (why it was stopped: None, "timeout" or "disk"; its output)."""
+    def _spawn(self, jobdir, sandbox, job, segments=1):
+        """Run the child; returns (why it was stopped: None, "timeout" or "disk"; its output, at
+        most OUTPUT_LIMIT characters per segment and for what comes before them)."""
         env = child_environment(dict(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
                                      HOME=str(sandbox), TMPDIR=str(sandbox), KERAS_HOME=str(sandbox / ".keras"),
                                      MPLCONFIGDIR=str(sandbox), PYTHONHASHSEED="0", TF_CPP_MIN_LOG_LEVEL="3",
@@ -116,11 +134,9 @@ class IsolatedRunner:
             finally:
                 _kill_group(process)
             out.seek(0)
-            output = out.read(OUTPUT_LIMIT + 1).decode("utf-8", "replace")
-        if len(output) > OUTPUT_LIMIT:
-            output = output[:OUTPUT_LIMIT] + "\n… (output truncated)"
+            output = out.read((OUTPUT_LIMIT + 1) * (segments + 1) + 40 * segments).decode("utf-8", "replace")
         if process.returncode not in (0, None) and ended is None:
-            output += f"\n[grading process ended with code {process.returncode}]"
+            output += f"\n{job.marker} end\n[grading process ended with code {process.returncode}]"
         return ended, output
 
     def _watch(self, process, sandbox):
@@ -189,6 +205,27 @@ class IsolatedRunner:
                 break
             collected[trial] = (outputs, error)
         return collected
+
+
+def split_output(output, marker, segments):
+    """(what the child printed before its first segment, [what it printed during each segment]):
+    ``output`` cut at the child's lines ``"{marker} {segment}"`` (see :mod:`autograder.child`),
+    each part capped at OUTPUT_LIMIT characters. A line ``"{marker} end"`` (written by the grader
+    after the child's output) starts a note that belongs to every segment. Text that imitates a
+    marker can only move a submission's own output between its own exercises."""
+    pattern = re.compile(rf"\n?{re.escape(marker)} (\d+|end)\n")
+    pieces = pattern.split(output)
+    prelude, parts, note = pieces[0], [""] * segments, ""
+    for label, text in zip(pieces[1::2], pieces[2::2]):
+        if label == "end":
+            note += "\n" + text
+        elif int(label) < segments:
+            parts[int(label)] += text
+    return _capped(prelude), [_capped(part) + note for part in parts]
+
+
+def _capped(text):
+    return text[:OUTPUT_LIMIT] + "\n… (output truncated)" if len(text) > OUTPUT_LIMIT else text
 
 
 def _text(value, limit):
