@@ -53,8 +53,8 @@ class Job:
     needs (``"tensorflow"``: installed, imported by the code that
     uses it; ``"fashion_mnist"``: the split, memory-mapped before the audit hook); ``limits`` its resource
     limits ({"memory": bytes, "cpu": seconds, "file": bytes}), which it sets on itself first;
-    ``drop_capabilities`` whether it gives up its capabilities (started as root without
-    namespaces).
+    ``drop_privileges`` whether it becomes an unprivileged user of its own before anything else
+    (started as root without namespaces: :func:`autograder.sandbox.drop_privileges`).
     """
 
     submission: str
@@ -66,7 +66,7 @@ class Job:
     requires: tuple = ()
     trials: tuple = ()
     limits: dict = None
-    drop_capabilities: bool = False
+    drop_privileges: bool = False
 
     def write(self, folder):
         """Write this job as ``folder/job.json`` (atomically); returns its path."""

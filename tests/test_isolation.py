@@ -31,6 +31,20 @@ def confined(layer, tmp_path, script, requires=()):
     lists of paths) in this interpreter as a child of ``layer`` would run: the child-side kit
     copied into its run folder, the allow-list of readable paths, a writable scratch folder;
     returns (its standard output, the readable paths, the scratch folder)."""
+    process, readable, scratch = start_confined(layer, tmp_path, script, requires)
+    try:
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, stderr[-2000:]
+    return stdout, readable, scratch
+
+
+def start_confined(layer, tmp_path, script, requires=()):
+    """Start ``script`` as :func:`confined` runs it, with pipes for its standard input, output
+    and error; returns (the process, the readable paths, the scratch folder)."""
     run = Path(os.path.realpath(tmp_path)) / "run"
     kit = isolation.lay_out_child_kit(run / "kit")
     scratch = run / "scratch"
@@ -40,11 +54,10 @@ def confined(layer, tmp_path, script, requires=()):
     argv = [sys.executable, *CHILD_FLAGS, "-c", f"import sys; sys.path.insert(0, {str(kit)!r})\n" + script]
     command = isolation.Isolation(layer).command(argv, readable, [str(scratch)],
                                                   isolation.hidden_paths(readable))
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=scratch,
-                          env={"PATH": os.environ.get("PATH", ""), "HOME": str(scratch)},
-                          start_new_session=True)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout, readable, scratch
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, cwd=scratch, env={"PATH": os.environ.get("PATH", ""), "HOME": str(scratch)},
+                               start_new_session=True)
+    return process, readable, scratch
 
 
 # --------------------------------------------------------------------------- the child's view
@@ -127,9 +140,8 @@ def target(fd):
         return None
 foreign = [t for t in map(target, [fd for fd in os.listdir("/proc/self/fd") if int(fd) > 2])
            if t and not t.startswith("/proc/")]
-if {drop}:
-    sandbox.drop_capabilities()
-sandbox._confine({{readable}}, {{writable}})  # the kernel guards alone: no audit hook
+release = sandbox.drop_privileges({{writable}}) if {drop} else None
+sandbox._confine({{readable}}, {{writable}}, release)  # the kernel guards alone: no audit hook
 {attempt}def relative(target):
     return os.path.relpath(target, READABLE_DIR)
 r, w = os.pipe()
@@ -300,7 +312,8 @@ def test_cli_reports_the_isolation_used(layer, tmp_path):
 TENSORFLOW_READS = r'''
 import json, os
 from autograder import sandbox
-sandbox.confine({{readable}}, {{writable}})  # as the child: the kernel guards before any trusted import
+release = sandbox.drop_privileges({{writable}}) if {drop} else None  # as the child started as root
+sandbox.confine({{readable}}, {{writable}}, release=release)  # the kernel guards before any trusted import
 import tensorflow as tf
 {attempt}attempt("eager read_file", lambda: tf.io.read_file({secret!r}).numpy())
 attempt("tf.data map on its own threads", lambda: list(
@@ -317,7 +330,8 @@ def test_tensorflow_threads_are_confined_too(layer, tmp_path):
     pytest.importorskip("tensorflow")
     secret = tmp_path / "secret.txt"
     secret.write_text("secret")
-    out, _, _ = confined(layer, tmp_path, TENSORFLOW_READS.format(attempt=ATTEMPT, secret=str(secret)))
+    drop = layer == "kernel" and os.geteuid() == 0
+    out, _, _ = confined(layer, tmp_path, TENSORFLOW_READS.format(attempt=ATTEMPT, secret=str(secret), drop=drop))
     outcome = json.loads(out.strip().splitlines()[-1])
     assert len(outcome) == 2 and "ESCAPED" not in outcome.values(), outcome
 
