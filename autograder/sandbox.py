@@ -331,7 +331,9 @@ def _confine(readable, writable, release=None):
         return  # drop_privileges returned no release there
     try:
         import ctypes
-        import platform  # noqa: F401 — for _seccomp, now: after release, the standard library may be unreadable
+        import platform
+        # now, for _seccomp: after release the standard library may no longer be readable
+        machine = _MACHINES.get(platform.machine().lower())
         libc = ctypes.CDLL(None, use_errno=True)
         libc.syscall.restype = ctypes.c_long
         if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS: needed by both guards
@@ -347,7 +349,7 @@ def _confine(readable, writable, release=None):
     if release is not None and not GUARDS["landlock"]:
         release()
     try:
-        GUARDS["seccomp"] = _seccomp(ctypes, libc)
+        GUARDS["seccomp"] = _seccomp(ctypes, libc, machine)
     except (OSError, ValueError):
         GUARDS["seccomp"] = False
     if release is not None and GUARDS["landlock"] and not GUARDS["seccomp"]:
@@ -421,16 +423,14 @@ CLONE_NAMESPACES = 0x7E020000  # CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER
 _MACHINES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "aarch64", "arm64": "aarch64"}
 
 
-def _seccomp(ctypes, libc):
+def _seccomp(ctypes, libc, machine):
     """A seccomp filter on every thread: the calls of _DENIED_CALLS are refused (among them
     setpriority and sched_setaffinity on any process, changing files' metadata, changing uid,
     gid or capabilities, opening files by handle), clone only makes threads (in no new
     namespace), kill/tgkill only reach this process, prlimit64 only reads, ioctl cannot inject
     terminal input, fcntl cannot take signal ownership (F_SETOWN, F_SETOWN_EX, F_SETSIG). Refused calls fail with EPERM (clone3 with ENOSYS, so that
     the C library falls back to clone for threads); a call through another architecture's ABI
-    kills the process."""
-    import platform
-    machine = _MACHINES.get(platform.machine().lower())
+    kills the process. ``machine``: a key of _SYSCALL_NUMBERS, or None (no filter)."""
     if machine is None:
         return False
     table = _SYSCALL_NUMBERS[machine]
