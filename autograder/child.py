@@ -23,11 +23,15 @@ def main(jobdir=None):
     sandbox_dir = Path(job.sandbox)
     results = Path(job.results)
     os.chdir(sandbox_dir)
+    # started as root without namespaces: an unprivileged uid of its own, still single-threaded
+    # (the uid and capability calls are per thread; seccomp refuses them from the next line on)
+    release = None
+    if job.drop_privileges:
+        release = sandbox.drop_privileges(writable=[str(sandbox_dir), str(results)])
     # the kernel guards before any import that may start a thread (Landlock binds only the
     # threads started after it); the trusted imports read nothing outside the allow-list
-    if job.drop_capabilities:
-        sandbox.drop_capabilities()
-    sandbox.confine(readable=list(job.readable), writable=[str(sandbox_dir)], hidden=list(job.hidden))
+    sandbox.confine(readable=list(job.readable), writable=[str(sandbox_dir)], hidden=list(job.hidden),
+                    release=release)
 
     import numpy  # trusted imports happen before the audit hook
 

@@ -15,7 +15,11 @@ folder (writable). It is given exactly that, by one of two layers:
 ``kernel``
     where namespaces are not available (many containers): the child applies Landlock (the same
     paths as its only readable and writable ones; signal scoping where the kernel has it) and
-    seccomp itself, and gives up every capability when it runs as root.
+    seccomp itself; started as root, it first becomes an unprivileged user of its own
+    (uid = gid = ``sandbox.CHILD_UID_BASE`` + its pid, no groups, distinct from every other child
+    running), keeping only the capability to read root's files, which Landlock's allow-list
+    restricts (given up where Landlock could not be applied): see
+    :func:`autograder.sandbox.drop_privileges`.
 ``none``
     only the audit hook, which code in the child can switch off: never chosen by ``auto``, only
     on explicit request (not for credit).
@@ -32,7 +36,8 @@ from pathlib import Path
 from .job import CHILD_SIDE
 
 LEVELS = ("auto", "bwrap", "kernel", "none")
-#: the unprivileged user and group a bubblewrap child runs as (nobody/nogroup)
+#: the unprivileged user and group a bubblewrap child runs as (nobody/nogroup); a kernel-layer
+#: child started as root takes a uid of its own instead (``sandbox.CHILD_UID_BASE`` + its pid)
 UNPRIVILEGED = 65534
 #: system files and folders the interpreter and its libraries read (shared libraries, their
 #: cache, time zones, CPU topology); those missing on a machine are skipped

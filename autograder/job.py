@@ -55,10 +55,11 @@ class Job:
     needs (``"tensorflow"``: installed, imported by the code that
     uses it; ``"fashion_mnist"``: the split, memory-mapped before the audit hook); ``limits`` its resource
     limits ({"memory": bytes, "cpu": seconds, "file": bytes}), which it sets on itself first;
-    ``drop_capabilities`` whether it gives up its capabilities (started as root without
-    namespaces). The trials come in segments, one per exercise (``Trial.segment``, in order):
-    the child starts each segment from the same random state and prints a line
-    ``"{marker} {segment}"`` before it, so that its output can be told apart by exercise.
+    ``drop_privileges`` whether it becomes an unprivileged user of its own before anything else
+    (started as root without namespaces: :func:`autograder.sandbox.drop_privileges`). The trials
+    come in segments, one per exercise (``Trial.segment``, in order): the child starts each
+    segment from the same random state and prints a line ``"{marker} {segment}"`` before it, so
+    that its output can be told apart by exercise.
     """
 
     submission: str
@@ -70,7 +71,7 @@ class Job:
     requires: tuple = ()
     trials: tuple = ()
     limits: dict = None
-    drop_capabilities: bool = False
+    drop_privileges: bool = False
     marker: str = ""
 
     def write(self, folder):

@@ -7,7 +7,8 @@ Two layers, both installed by :func:`install`, both irreversible, both allow-lis
 * Kernel guards, which no code in the process can undo: a seccomp filter (no new processes or
   programs, no signals to other processes and no signal ownership through fcntl, no ptrace, no
   changing other processes' priority or CPUs, no raising limits, no mounts or namespaces, no
-  sockets, no terminal injection) and, where the kernel has Landlock, the file rules (read only
+  sockets, no terminal injection, no change of uid, gid or capabilities, no file opened by
+  handle) and, where the kernel has Landlock, the file rules (read only
   the paths the child needs, write only in its scratch folder; with Landlock ABI 6 also no signal
   out of the sandbox). They are applied when the platform offers them (Linux); :data:`GUARDS`
   records which ones are active.
@@ -17,7 +18,8 @@ Two layers, both installed by :func:`install`, both irreversible, both allow-lis
   it off; the kernel guards and the file-system view are what hold.
 
 Resource limits (memory, CPU time, file size) are set by the child itself, first thing
-(:func:`set_limits`).
+(:func:`set_limits`). A child started as root without namespaces (the kernel layer) then becomes
+an unprivileged user of its own (:func:`drop_privileges`), before the kernel guards.
 """
 import os
 import stat
@@ -46,16 +48,17 @@ class SandboxViolation(PermissionError):
     """The submission tried something the grader does not allow."""
 
 
-def confine(readable, writable, hidden=()):
+def confine(readable, writable, hidden=(), release=None):
     """Install the kernel guards (where available), for this process and every thread it starts
     from now on: the child calls it before its trusted imports, since Landlock does not reach
-    threads that exist already (TensorFlow starts some at import). Arguments as :func:`install`.
-    Once only; returns :data:`GUARDS`."""
+    threads that exist already (TensorFlow starts some at import). Arguments as :func:`install`;
+    ``release`` is what :func:`drop_privileges` returned (the capability it kept for reading is
+    given up unless both guards hold). Once only; returns :data:`GUARDS`."""
     if not _CONFINED:
         realpath = os.path.realpath
         writable = tuple(realpath(p) for p in writable) + ("/dev/null",)
         readable = tuple(realpath(p) for p in readable) + writable + ("/proc/" + str(os.getpid()),)
-        _confine(_split_around(readable, tuple(realpath(p) for p in hidden)), writable)
+        _confine(_split_around(readable, tuple(realpath(p) for p in hidden)), writable, release)
         _CONFINED.append(True)
     return GUARDS
 
@@ -142,29 +145,158 @@ def set_limits(memory_bytes, cpu_seconds, file_bytes=256 * 1024 * 1024):
             resource.setrlimit(limit, (int(value), int(value)))
 
 
-def drop_capabilities():
-    """Give up every capability of this process (a child started as root keeps uid 0 only where
-    the interpreter is not readable by an unprivileged user; without capabilities, root's uid
-    overrides no permission and reaches no other user's process). Returns True if done."""
+#: uid (and gid) of the children of the kernel layer started as root: each child takes
+#: ``CHILD_UID_BASE + its own pid`` (:func:`child_uid`). Pids are unique among live processes, so
+#: two children running at the same time (two students of a batch) never share a uid: neither can
+#: signal, trace or write the other's files through ordinary permissions. Far above ordinary users
+#: and system ranges, and CHILD_UID_BASE + PID_MAX_LIMIT stays below 2**32 - 2 (-1 and -2 are
+#: reserved). No /etc/passwd entry is needed: the kernel knows uids by number only.
+CHILD_UID_BASE = 0x60000000
+#: the largest pid_max Linux allows (2**22)
+PID_MAX_LIMIT = 4194304
+#: capabilities (linux/capability.h): the one a child may keep to read root's files
+CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2
+#: prctl options
+_PR_SET_DUMPABLE, _PR_CAPBSET_DROP, _PR_SET_KEEPCAPS, _PR_CAP_AMBIENT = 4, 24, 8, 47
+_PR_CAP_AMBIENT_CLEAR_ALL = 4
+_CAPABILITY_VERSION_3 = 0x20080522
+
+
+def child_uid(pid=None):
+    """The unprivileged uid (and gid) of a kernel-layer child started as root whose pid is
+    ``pid`` (default: this process): ``CHILD_UID_BASE + pid``."""
+    return CHILD_UID_BASE + (os.getpid() if pid is None else pid)
+
+
+def drop_privileges(writable):
+    """Turn this process, started as root, into an unprivileged user of its own
+    (:func:`child_uid`): called by the child first thing, in its only thread, before
+    :func:`confine` (the uid and capability calls below apply to the calling thread; and seccomp
+    refuses them afterwards).
+
+    1. The ``writable`` folders (its scratch folder and results folder, created by the grader as
+       root) and everything in them are given to the new uid, so that it can write there.
+    2. Every capability leaves the bounding set; the groups go; uid and gid become
+       :func:`child_uid` (real, effective and saved: there is no way back to 0).
+    3. One capability is kept, effective: CAP_DAC_READ_SEARCH (or, where root does not hold it,
+       as in Docker's default set, CAP_DAC_OVERRIDE), because the interpreter may live in a
+       folder only root reads (/root/.pyenv) and the grading folders are root's private
+       ``mkdtemp`` folders. It lets the process read any file as far as permissions go: what it
+       reads is restricted by Landlock's allow-list alone, so :func:`confine` gives it up (with
+       the function returned here) when Landlock (or seccomp, which refuses open_by_handle_at)
+       could not be applied. None inheritable, none ambient.
+
+    Raises OSError (RuntimeError if other threads run) when a step fails: the child must not go
+    on as root. Returns the function that gives up the kept capability (for :func:`confine`'s
+    ``release``), or None off Linux."""
     if not sys.platform.startswith("linux"):
-        return False
-    try:
-        import ctypes
-        libc = ctypes.CDLL(None, use_errno=True)
+        return None
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    _require_single_thread()
+    uid = child_uid()
+    kept = _reading_capability(ctypes, libc)
+    _give_folders(writable, uid)
+    _empty_bounding_set(ctypes, libc)
+    _prctl(ctypes, libc, _PR_SET_KEEPCAPS, 1)
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+    _prctl(ctypes, libc, _PR_SET_KEEPCAPS, 0)
+    _set_capabilities(ctypes, libc, kept)
+    _prctl(ctypes, libc, _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL)
+    # a uid change makes the process non-dumpable, which hands its /proc entry (/proc/self/fd...)
+    # to root; it holds no one else's secret, and RLIMIT_CORE is 0: back to an ordinary process
+    _prctl(ctypes, libc, _PR_SET_DUMPABLE, 1)
 
-        class Header(ctypes.Structure):
-            _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+    def release():
+        """Give up the capability kept for reading (every capability is then gone)."""
+        _set_capabilities(ctypes, libc, None)
 
-        class Data(ctypes.Structure):
-            _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
-                        ("inheritable", ctypes.c_uint32)]
+    return release
 
-        for cap in range(64):  # the bounding set first (needs CAP_SETPCAP, still held)
-            libc.prctl(24, cap, 0, 0, 0)  # PR_CAPBSET_DROP
-        header, data = Header(0x20080522, 0), (Data * 2)()  # _LINUX_CAPABILITY_VERSION_3, all zero
-        return libc.capset(ctypes.byref(header), data) == 0
-    except (OSError, AttributeError):
-        return False
+
+def _require_single_thread():
+    """Raise unless this process has one thread: capabilities are per thread, and Landlock binds
+    only the threads started after it."""
+    threads = os.listdir("/proc/self/task")
+    if len(threads) != 1:
+        raise RuntimeError(f"drop_privileges needs a single-threaded process ({len(threads)} threads)")
+
+
+def _reading_capability(ctypes, libc):
+    """The capability to keep for reading root's files: CAP_DAC_READ_SEARCH if this process holds
+    it, else CAP_DAC_OVERRIDE if it holds that (a container's root often lacks the first; the
+    second also lets it write, which Landlock's allow-list restricts as it restricts reading),
+    else None."""
+    permitted = _capabilities(ctypes, libc)[1]
+    for capability in (CAP_DAC_READ_SEARCH, CAP_DAC_OVERRIDE):
+        if permitted >> capability & 1:
+            return capability
+    return None
+
+
+def _give_folders(folders, uid):
+    """chown each folder of ``folders`` and everything inside (symbolic links themselves, never
+    their targets) to ``uid``/``uid``."""
+    for folder in folders:
+        os.chown(folder, uid, uid, follow_symlinks=False)
+        for root, folder_names, file_names in os.walk(folder):
+            for name in folder_names + file_names:
+                os.chown(os.path.join(root, name), uid, uid, follow_symlinks=False)
+
+
+def _empty_bounding_set(ctypes, libc):
+    """Remove every capability from the bounding set (needs CAP_SETPCAP, still held): no program
+    could gain one, and none can be put back. Kept capabilities stay in the permitted set, which
+    the bounding set does not limit (only what execve grants)."""
+    with open("/proc/sys/kernel/cap_last_cap") as handle:
+        last = int(handle.read())
+    for capability in range(last + 1):
+        _prctl(ctypes, libc, _PR_CAPBSET_DROP, capability)
+
+
+def _prctl(ctypes, libc, option, argument):
+    """prctl(option, argument, 0, 0, 0); OSError if it fails."""
+    if libc.prctl(option, argument, 0, 0, 0) != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"prctl({option}, {argument}): {os.strerror(errno)}")
+
+
+def _capability_structures(ctypes):
+    """The ctypes structures of capget/capset: (header, data); version 3 takes two data words."""
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                    ("inheritable", ctypes.c_uint32)]
+
+    return Header, Data
+
+
+def _capabilities(ctypes, libc):
+    """This thread's (effective, permitted, inheritable) capability sets, as 64-bit masks."""
+    Header, Data = _capability_structures(ctypes)
+    header, data = Header(_CAPABILITY_VERSION_3, 0), (Data * 2)()
+    if libc.capget(ctypes.byref(header), data) != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"capget: {os.strerror(errno)}")
+    return tuple(getattr(data[0], name) | getattr(data[1], name) << 32
+                 for name in ("effective", "permitted", "inheritable"))
+
+
+def _set_capabilities(ctypes, libc, capability):
+    """Make ``capability`` (a number, or None) this thread's only effective and permitted
+    capability, with nothing inheritable; OSError if the kernel refuses."""
+    Header, Data = _capability_structures(ctypes)
+    mask = 0 if capability is None else 1 << capability
+    header, data = Header(_CAPABILITY_VERSION_3, 0), (Data * 2)()
+    for word in (0, 1):
+        data[word].effective = data[word].permitted = mask >> (32 * word) & 0xFFFFFFFF
+    if libc.capset(ctypes.byref(header), data) != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"capset: {os.strerror(errno)}")
 
 
 # --------------------------------------------------------------------------- kernel guards
@@ -188,32 +320,48 @@ def available_guards():
     return guards
 
 
-def _confine(readable, writable):
-    """Apply the kernel guards this platform offers; record them in GUARDS. Never raises: where a
-    guard is missing the audit hook still stands (and GUARDS says so)."""
+def _confine(readable, writable, release=None):
+    """Apply the kernel guards this platform offers; record them in GUARDS. Where a guard is
+    missing the audit hook still stands (and GUARDS says so). ``release`` (from
+    :func:`drop_privileges`, or None) is called if Landlock, which alone restricts what the kept
+    capability reads, could not be applied (before seccomp, which refuses capset), or if seccomp,
+    which refuses open_by_handle_at, could not; only it may raise (OSError): a child that cannot
+    give up that capability must not run the submission."""
     if not sys.platform.startswith("linux"):
-        return
+        return  # drop_privileges returned no release there
     try:
         import ctypes
+        import platform
+        # now, for _seccomp: after release the standard library may no longer be readable
+        machine = _MACHINES.get(platform.machine().lower())
         libc = ctypes.CDLL(None, use_errno=True)
         libc.syscall.restype = ctypes.c_long
         if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS: needed by both guards
-            return
+            raise OSError("PR_SET_NO_NEW_PRIVS refused")
     except (OSError, AttributeError):
+        if release is not None:
+            release()
         return
     try:
         GUARDS["landlock"] = _landlock(ctypes, libc, readable, writable)
     except (OSError, ValueError):
         GUARDS["landlock"] = 0
+    if release is not None and not GUARDS["landlock"]:
+        release()
     try:
-        GUARDS["seccomp"] = _seccomp(ctypes, libc)
+        GUARDS["seccomp"] = _seccomp(ctypes, libc, machine)
     except (OSError, ValueError):
         GUARDS["seccomp"] = False
+    if release is not None and GUARDS["landlock"] and not GUARDS["seccomp"]:
+        release()
 
 
 #: system calls the seccomp filter refuses outright (EPERM): new processes and programs, other
 #: processes (signals, ptrace, memory, file descriptors), raising limits, mounts and namespaces,
-#: sockets, io_uring (which bypasses seccomp), and what only an administrator should do
+#: sockets, io_uring (which bypasses seccomp), what only an administrator should do, changing
+#: identity or capabilities (done, if at all, by :func:`drop_privileges` before the filter), and
+#: opening files by handle (with CAP_DAC_READ_SEARCH, open_by_handle_at reaches any file of a
+#: mounted file system by its inode number: the classic container escape)
 _DENIED_CALLS = (
     "fork", "vfork", "execve", "execveat", "tkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
     "pidfd_open", "pidfd_send_signal", "pidfd_getfd", "ptrace", "process_vm_readv", "process_vm_writev",
@@ -228,6 +376,11 @@ _DENIED_CALLS = (
     "chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown", "lchown", "fchownat", "setxattr",
     "lsetxattr", "fsetxattr", "setxattrat", "removexattr", "lremovexattr", "fremovexattr", "removexattrat",
     "utime", "utimes", "futimesat", "utimensat", "mknod", "mknodat",
+    # identity and capabilities
+    "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setgroups", "setfsuid",
+    "setfsgid", "capset",
+    # files by handle
+    "name_to_handle_at", "open_by_handle_at",
 )
 _SYSCALL_NUMBERS = {
     "x86_64": dict(
@@ -244,7 +397,9 @@ _SYSCALL_NUMBERS = {
         ioprio_set=251, migrate_pages=256, move_pages=279, sched_setattr=314, chmod=90, fchmod=91, chown=92,
         fchown=93, lchown=94, utime=132, mknod=133, setxattr=188, lsetxattr=189, fsetxattr=190, removexattr=197,
         lremovexattr=198, fremovexattr=199, utimes=235, mknodat=259, fchownat=260, futimesat=261, fchmodat=268,
-        utimensat=280, fchmodat2=452, setxattrat=463, removexattrat=466),
+        utimensat=280, fchmodat2=452, setxattrat=463, removexattrat=466, setuid=105, setgid=106,
+        setreuid=113, setregid=114, setgroups=116, setresuid=117, setresgid=119, setfsuid=122,
+        setfsgid=123, capset=126, name_to_handle_at=303, open_by_handle_at=304),
     "aarch64": dict(
         ioctl=29, umount2=39, mount=40, pivot_root=41, chroot=51, quotactl=60, acct=89, unshare=97,
         kexec_load=104, init_module=105, delete_module=106, clock_settime=112, ptrace=117, kill=129, tkill=130,
@@ -258,7 +413,9 @@ _SYSCALL_NUMBERS = {
         sched_setparam=118, sched_setscheduler=119, sched_setaffinity=122, setpriority=140, mbind=235,
         set_mempolicy=237, migrate_pages=238, move_pages=239, sched_setattr=274, setxattr=5, lsetxattr=6,
         fsetxattr=7, removexattr=14, lremovexattr=15, fremovexattr=16, mknodat=33, fchmod=52, fchmodat=53,
-        fchownat=54, fchown=55, utimensat=88, fchmodat2=452, setxattrat=463, removexattrat=466),
+        fchownat=54, fchown=55, utimensat=88, fchmodat2=452, setxattrat=463, removexattrat=466,
+        capset=91, setregid=143, setgid=144, setreuid=145, setuid=146, setresuid=147, setresgid=149,
+        setfsuid=151, setfsgid=152, setgroups=159, name_to_handle_at=264, open_by_handle_at=265),
 }
 _AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
 CLONE_THREAD = 0x00010000
@@ -266,15 +423,14 @@ CLONE_NAMESPACES = 0x7E020000  # CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER
 _MACHINES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "aarch64", "arm64": "aarch64"}
 
 
-def _seccomp(ctypes, libc):
+def _seccomp(ctypes, libc, machine):
     """A seccomp filter on every thread: the calls of _DENIED_CALLS are refused (among them
-    setpriority and sched_setaffinity on any process, and changing files' metadata), clone only makes threads (in no new
+    setpriority and sched_setaffinity on any process, changing files' metadata, changing uid,
+    gid or capabilities, opening files by handle), clone only makes threads (in no new
     namespace), kill/tgkill only reach this process, prlimit64 only reads, ioctl cannot inject
     terminal input, fcntl cannot take signal ownership (F_SETOWN, F_SETOWN_EX, F_SETSIG). Refused calls fail with EPERM (clone3 with ENOSYS, so that
     the C library falls back to clone for threads); a call through another architecture's ABI
-    kills the process."""
-    import platform
-    machine = _MACHINES.get(platform.machine().lower())
+    kills the process. ``machine``: a key of _SYSCALL_NUMBERS, or None (no filter)."""
     if machine is None:
         return False
     table = _SYSCALL_NUMBERS[machine]

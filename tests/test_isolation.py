@@ -31,6 +31,20 @@ def confined(layer, tmp_path, script, requires=()):
     lists of paths) in this interpreter as a child of ``layer`` would run: the child-side kit
     copied into its run folder, the allow-list of readable paths, a writable scratch folder;
     returns (its standard output, the readable paths, the scratch folder)."""
+    process, readable, scratch = start_confined(layer, tmp_path, script, requires)
+    try:
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, stderr[-2000:]
+    return stdout, readable, scratch
+
+
+def start_confined(layer, tmp_path, script, requires=()):
+    """Start ``script`` as :func:`confined` runs it, with pipes for its standard input, output
+    and error; returns (the process, the readable paths, the scratch folder)."""
     run = Path(os.path.realpath(tmp_path)) / "run"
     kit = isolation.lay_out_child_kit(run / "kit")
     scratch = run / "scratch"
@@ -40,11 +54,10 @@ def confined(layer, tmp_path, script, requires=()):
     argv = [sys.executable, *CHILD_FLAGS, "-c", f"import sys; sys.path.insert(0, {str(kit)!r})\n" + script]
     command = isolation.Isolation(layer).command(argv, readable, [str(scratch)],
                                                   isolation.hidden_paths(readable))
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=scratch,
-                          env={"PATH": os.environ.get("PATH", ""), "HOME": str(scratch)},
-                          start_new_session=True)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout, readable, scratch
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, cwd=scratch, env={"PATH": os.environ.get("PATH", ""), "HOME": str(scratch)},
+                               start_new_session=True)
+    return process, readable, scratch
 
 
 # --------------------------------------------------------------------------- the child's view
@@ -127,9 +140,8 @@ def target(fd):
         return None
 foreign = [t for t in map(target, [fd for fd in os.listdir("/proc/self/fd") if int(fd) > 2])
            if t and not t.startswith("/proc/")]
-if {drop}:
-    sandbox.drop_capabilities()
-sandbox._confine({{readable}}, {{writable}})  # the kernel guards alone: no audit hook
+release = sandbox.drop_privileges({{writable}}) if {drop} else None
+sandbox._confine({{readable}}, {{writable}}, release)  # the kernel guards alone: no audit hook
 {attempt}def relative(target):
     return os.path.relpath(target, READABLE_DIR)
 r, w = os.pipe()
@@ -251,6 +263,260 @@ def test_the_attacks_work_where_nothing_guards(tmp_path):
     assert changed["connect"] and changed["write outside"] and changed["canary"]
 
 
+# --------------------------------------------------------------------------- the kernel layer as root
+
+ROOT_KERNEL = pytest.mark.skipif(os.geteuid() != 0 or isolation.kernel_problem() is not None,
+                                 reason="needs root and the kernel layer")
+
+#: what a kernel-layer child started as root is after its first steps (as autograder.child does
+#: them): its identity and capability sets, then it waits for a line on standard input, so that
+#: children started together are alive together
+IDENTITY = r'''
+import json, os, sys
+from autograder import sandbox
+release = sandbox.drop_privileges({writable})
+# LANDLOCK
+guards = sandbox.confine({readable}, {writable}, release=release)
+capabilities = {line.split(":")[0]: int(line.split()[1], 16) for line in open("/proc/self/status")
+                if line.startswith("Cap")}
+print(json.dumps({"pid": os.getpid(), "uid": os.getresuid(), "gid": os.getresgid(), "groups": os.getgroups(),
+                  "capabilities": capabilities, "guards": guards}), flush=True)
+sys.stdin.readline()
+'''
+
+
+def identities(tmp_path, count, script=IDENTITY):
+    """What ``count`` children of the kernel layer, started together, report running IDENTITY:
+    [(their report, their scratch folder)]. Each answers before any is let go, so all of them are
+    alive at the same time."""
+    started = [start_confined("kernel", tmp_path / f"child{i}", script) for i in range(count)]
+    try:
+        reports = []
+        for process, _, scratch in started:
+            line = process.stdout.readline()
+            assert line, process.stderr.read()[-2000:]
+            reports.append((json.loads(line), scratch))
+        return reports
+    finally:
+        for process, _, _ in started:
+            process.communicate("go\n", timeout=60)
+
+
+@ROOT_KERNEL
+def test_kernel_children_started_as_root_take_an_unprivileged_uid_each(tmp_path):
+    """Two children alive together: each is uid = gid = CHILD_UID_BASE + its pid (never 0, not
+    the other's), has no groups, owns its scratch folder, and holds CAP_DAC_READ_SEARCH alone
+    (while Landlock restricts what it reads), nothing in the bounding, inheritable or ambient sets."""
+    from autograder import sandbox
+    reports = identities(tmp_path, 2)
+    for seen, scratch in reports:
+        uid = sandbox.CHILD_UID_BASE + seen["pid"]
+        assert seen["uid"] == seen["gid"] == [uid] * 3 and uid != 0
+        assert uid + sandbox.PID_MAX_LIMIT < 2 ** 32 - 2
+        assert seen["groups"] == []
+        assert os.stat(scratch).st_uid == os.stat(scratch).st_gid == uid
+        assert seen["guards"]["landlock"] and seen["guards"]["seccomp"]
+        assert seen["capabilities"] == {"CapInh": 0, "CapPrm": 1 << sandbox.CAP_DAC_READ_SEARCH,
+                                        "CapEff": 1 << sandbox.CAP_DAC_READ_SEARCH, "CapBnd": 0, "CapAmb": 0}
+    assert reports[0][0]["uid"] != reports[1][0]["uid"]
+
+
+@ROOT_KERNEL
+def test_without_landlock_the_child_gives_up_the_capability_to_read(tmp_path):
+    """Landlock alone restricts what the kept capability reads: where it could not be applied,
+    confine gives the capability up (every set empty), and the child can no longer read root's
+    private folders, such as its own kit (the grade then fails, which is acceptable: the kernel
+    layer is chosen only where Landlock is available)."""
+    script = IDENTITY.replace("# LANDLOCK", "sandbox._landlock = lambda *arguments: 0")
+    script = script.replace("sys.stdin.readline()", "try:\n    open(sandbox.__file__).read()\n    print('READ')\n"
+                            "except PermissionError:\n    print('REFUSED')\nsys.stdin.readline()")
+    process, _, _ = start_confined("kernel", tmp_path, script)
+    stdout, stderr = process.communicate("go\n", timeout=60)
+    assert process.returncode == 0, stderr[-2000:]
+    lines = stdout.splitlines()
+    seen = json.loads(lines[0])
+    assert seen["guards"] == {"seccomp": True, "landlock": 0}
+    assert set(seen["capabilities"].values()) == {0}
+    assert lines[1] == "REFUSED"
+
+
+#: what the uid alone refuses (no kernel guard installed): other processes (a root one, this
+#: test), files of root in the folders the child may read, and the way back to root
+UID_ALONE = r'''
+import ctypes, json, os
+from autograder import sandbox
+GRADER, ROOT_FILE, ROOT_ONLY, KIT = {grader}, {root_file!r}, {root_only!r}, {kit!r}
+own = os.path.join({{writable}}[0], "own.txt")
+sandbox.drop_privileges({{writable}})  # no confine: neither seccomp nor Landlock
+open(own, "w").close()
+libc = ctypes.CDLL(None, use_errno=True)
+def check(result):
+    if result == -1:
+        raise OSError(ctypes.get_errno(), "refused")
+def raise_capabilities():
+    Header, Data = sandbox._capability_structures(ctypes)
+    data = (Data * 2)(Data(0xFFFFFFFF, 0xFFFFFFFF, 0), Data(0xFFFFFFFF, 0xFFFFFFFF, 0))
+    check(libc.capset(ctypes.byref(Header(sandbox._CAPABILITY_VERSION_3, 0)), data))
+{attempt}attempt("read the grader's environment", lambda: open(f"/proc/{{GRADER}}/environ", "rb").read())
+attempt("open the grader's memory", lambda: open(f"/proc/{{GRADER}}/mem", "rb"))
+attempt("signal the grader", lambda: os.kill(GRADER, 0))
+attempt("trace the grader", lambda: check(libc.ptrace(16, GRADER, 0, 0)))
+attempt("renice the grader", lambda: os.setpriority(os.PRIO_PROCESS, GRADER, 19))
+attempt("write a root file it can read", lambda: open(ROOT_FILE, "a").write("planted"))
+attempt("create a file in the kit", lambda: open(os.path.join(KIT, "planted.py"), "w"))
+attempt("chown its own file to root", lambda: os.chown(own, 0, 0))
+attempt("setuid 0", lambda: os.setuid(0))
+attempt("setresuid 0", lambda: os.setresuid(0, 0, 0))
+attempt("setgroups", lambda: os.setgroups([0]))
+attempt("raise capabilities", raise_capabilities)
+attempt("read a root-only file (the kept capability)", lambda: open(ROOT_ONLY).read())
+print(json.dumps(outcome))
+'''
+
+
+@ROOT_KERNEL
+def test_the_uid_refuses_what_the_guards_do_not_cover(tmp_path):
+    """Without seccomp or Landlock, the uid drop alone stops the child from reading this root
+    process's environment or memory, signalling, tracing or renicing it, writing root's files in
+    readable folders and becoming root again. It still reads a root-only file: the capability it
+    keeps, which Landlock restricts (and confine gives up without Landlock)."""
+    root_file = tmp_path / "root.txt"
+    root_file.write_text("root")
+    root_file.chmod(0o644)
+    root_only = tmp_path / "root-only.txt"
+    root_only.write_text("root only")
+    root_only.chmod(0o600)
+    kit = Path(os.path.realpath(tmp_path)) / "run" / "kit" / "autograder"
+    priority = os.getpriority(os.PRIO_PROCESS, 0)
+    script = UID_ALONE.format(attempt=ATTEMPT, grader=os.getpid(), root_file=str(root_file),
+                              root_only=str(root_only), kit=str(kit))
+    out, _, _ = confined("kernel", tmp_path, script)
+    outcome = json.loads(out.strip().splitlines()[-1])
+    assert len(outcome) == UID_ALONE.count("attempt(\"")
+    kept = "read a root-only file (the kept capability)"
+    assert outcome.pop(kept) == "ESCAPED"
+    assert not [name for name, result in outcome.items() if result == "ESCAPED"], outcome
+    assert set(outcome.values()) == {"PermissionError"}, outcome
+    assert root_file.read_text() == "root" and not (kit / "planted.py").exists()
+    assert os.getpriority(os.PRIO_PROCESS, 0) == priority
+
+
+#: errno of calls seccomp refuses once the child is confined, each of which works (or fails for
+#: another reason) in an unconfined process: files by handle, and identity or capability calls
+BY_HANDLE = r'''
+import ctypes, json, os
+from autograder import sandbox
+release = sandbox.drop_privileges({writable})
+if {guarded}:
+    sandbox.confine({readable}, {writable}, release=release)
+libc = ctypes.CDLL(None, use_errno=True)
+def errno_of(result):
+    return ctypes.get_errno() if result == -1 else 0
+def call(action):
+    try:
+        action()
+        return 0
+    except OSError as exc:
+        return exc.errno
+handle = ctypes.create_string_buffer(8 + 128)
+ctypes.memmove(handle, (128).to_bytes(4, "little"), 4)  # handle_bytes: the most a handle takes
+mount_id = ctypes.c_int()
+Header, Data = sandbox._capability_structures(ctypes)
+header, current = Header(sandbox._CAPABILITY_VERSION_3, 0), (Data * 2)()
+libc.capget(ctypes.byref(header), current)
+print(json.dumps({
+    "name_to_handle_at": errno_of(libc.name_to_handle_at(-100, b".", handle, ctypes.byref(mount_id), 0)),
+    "open_by_handle_at": errno_of(libc.open_by_handle_at(os.open(".", os.O_RDONLY), handle, os.O_RDONLY)),
+    "setresuid to itself": call(lambda: os.setresuid(-1, -1, -1)),
+    "setresgid to itself": call(lambda: os.setresgid(-1, -1, -1)),
+    "capset to the same": errno_of(libc.capset(ctypes.byref(header), current)),
+}))
+'''
+
+
+@ROOT_KERNEL
+@pytest.mark.parametrize("guarded", [True, False])
+def test_files_by_handle_and_identity_calls_are_refused(guarded, tmp_path):
+    """open_by_handle_at (with CAP_DAC_READ_SEARCH, any file of a mounted file system by its
+    inode: the classic container escape), name_to_handle_at, and the uid, gid and capability
+    calls fail with EPERM under seccomp; unconfined (the control), the same calls succeed, or
+    open_by_handle_at gets past the permission check to a handle it cannot use."""
+    import errno
+    out, _, _ = confined("kernel", tmp_path, BY_HANDLE.replace("{guarded}", str(guarded)))
+    seen = json.loads(out.strip().splitlines()[-1])
+    if guarded:
+        assert seen == dict.fromkeys(seen, errno.EPERM)
+    else:
+        assert seen.pop("open_by_handle_at") != errno.EPERM
+        assert seen == dict.fromkeys(seen, 0)
+
+
+DAC_OVERRIDE_ONLY = r'''
+import ctypes, json, os
+from autograder import sandbox
+libc = ctypes.CDLL(None, use_errno=True)
+effective, permitted, _ = sandbox._capabilities(ctypes, libc)
+without = ~(1 << sandbox.CAP_DAC_READ_SEARCH)
+Header, Data = sandbox._capability_structures(ctypes)
+data = (Data * 2)(*[Data((effective & without) >> shift & 0xFFFFFFFF, (permitted & without) >> shift & 0xFFFFFFFF, 0)
+                    for shift in (0, 32)])
+assert libc.capset(ctypes.byref(Header(sandbox._CAPABILITY_VERSION_3, 0)), data) == 0  # root as in Docker
+release = sandbox.drop_privileges({writable})
+sandbox.confine({readable}, {writable}, release=release)
+capabilities = {line.split(":")[0]: int(line.split()[1], 16) for line in open("/proc/self/status")
+                if line.startswith("Cap")}
+outcome = {}
+for name, action in (("read the kit", lambda: open(sandbox.__file__).read()),
+                     ("write the kit", lambda: open(sandbox.__file__, "a")),
+                     ("write its scratch folder", lambda: open(os.path.join({writable}[0], "x"), "w"))):
+    try:
+        action()
+        outcome[name] = "done"
+    except OSError as exc:
+        outcome[name] = type(exc).__name__
+print(json.dumps({"uid": os.getuid(), "capabilities": capabilities, "outcome": outcome}))
+'''
+
+
+@ROOT_KERNEL
+def test_root_without_cap_dac_read_search_keeps_cap_dac_override_under_landlock(tmp_path):
+    """Docker's default capabilities lack CAP_DAC_READ_SEARCH: there the child keeps
+    CAP_DAC_OVERRIDE to read root's folders; Landlock still lets it write its scratch folder
+    only."""
+    from autograder import sandbox
+    out, _, _ = confined("kernel", tmp_path, DAC_OVERRIDE_ONLY)
+    seen = json.loads(out.strip().splitlines()[-1])
+    assert seen["uid"] >= sandbox.CHILD_UID_BASE
+    only = 1 << sandbox.CAP_DAC_OVERRIDE
+    assert seen["capabilities"] == {"CapInh": 0, "CapPrm": only, "CapEff": only, "CapBnd": 0, "CapAmb": 0}
+    assert seen["outcome"] == {"read the kit": "done", "write the kit": "PermissionError",
+                               "write its scratch folder": "done"}
+
+
+@ROOT_KERNEL
+def test_grading_children_run_as_their_own_uid(tmp_path):
+    """Through the engine (autograder.child as graded), under the kernel layer as root: the
+    submission's code runs as CHILD_UID_BASE + the child's pid, with no group and no capability
+    beyond CAP_DAC_READ_SEARCH, and the reference still scores full marks."""
+    import shutil
+    from autograder import sandbox
+    from autograder.checks import ALL_CHECKS
+    from autograder.engine import grade
+    folder = tmp_path / "submission"
+    shutil.copytree(KIT / "reference", folder)
+    module = folder / "single_layer.py"
+    module.write_text(module.read_text() + "\n\nimport os as _os\nprint('IDENTITY', _os.getpid(), _os.getresuid(), "
+                      "_os.getresgid(), _os.getgroups(), [l.split()[1] for l in open('/proc/self/status') "
+                      "if l.startswith('CapEff')])\n")
+    checks = [c for c in ALL_CHECKS if c.exercise == "SingleLayer.forpass"]
+    report = grade(folder, checks=checks, isolation="kernel")
+    assert report.score == report.max_score > 0
+    words = report.outputs["SingleLayer.forpass"].split("IDENTITY ", 1)[1].splitlines()[0]
+    pid, rest = words.split(" ", 1)
+    uid = sandbox.CHILD_UID_BASE + int(pid)
+    assert rest == f"{(uid,) * 3} {(uid,) * 3} [] ['{1 << sandbox.CAP_DAC_READ_SEARCH:016x}']"
+
+
 # --------------------------------------------------------------------------- choosing a layer
 
 def test_unknown_isolation_is_refused():
@@ -300,7 +566,8 @@ def test_cli_reports_the_isolation_used(layer, tmp_path):
 TENSORFLOW_READS = r'''
 import json, os
 from autograder import sandbox
-sandbox.confine({{readable}}, {{writable}})  # as the child: the kernel guards before any trusted import
+release = sandbox.drop_privileges({{writable}}) if {drop} else None  # as the child started as root
+sandbox.confine({{readable}}, {{writable}}, release=release)  # the kernel guards before any trusted import
 import tensorflow as tf
 {attempt}attempt("eager read_file", lambda: tf.io.read_file({secret!r}).numpy())
 attempt("tf.data map on its own threads", lambda: list(
@@ -317,7 +584,8 @@ def test_tensorflow_threads_are_confined_too(layer, tmp_path):
     pytest.importorskip("tensorflow")
     secret = tmp_path / "secret.txt"
     secret.write_text("secret")
-    out, _, _ = confined(layer, tmp_path, TENSORFLOW_READS.format(attempt=ATTEMPT, secret=str(secret)))
+    drop = layer == "kernel" and os.geteuid() == 0
+    out, _, _ = confined(layer, tmp_path, TENSORFLOW_READS.format(attempt=ATTEMPT, secret=str(secret), drop=drop))
     outcome = json.loads(out.strip().splitlines()[-1])
     assert len(outcome) == 2 and "ESCAPED" not in outcome.values(), outcome
 

@@ -100,7 +100,7 @@ class IsolatedRunner:
                   results=str(results), trials=tuple(job_trials), requires=tuple(sorted(requires)),
                   readable=tuple(readable), hidden=tuple(hidden_paths(readable)),
                   limits={"memory": memory, "cpu": limits.cpu or 2 * limits.timeout, "file": FILE_LIMIT},
-                  drop_capabilities=self.isolation.name == "kernel" and os.geteuid() == 0,
+                  drop_privileges=self.isolation.name == "kernel" and os.geteuid() == 0,
                   marker=secrets.token_hex(12))
         job.write(jobdir)
         results_fd = os.open(results, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
