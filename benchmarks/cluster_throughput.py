@@ -2,8 +2,9 @@
 ``--jobs 2`` and on a Dask scheduler with 2 single-threaded workers on this machine (loopback),
 and the CPU seconds one full grade costs (correct, partial, blank), which size a cluster.
 
-Run: python benchmarks/cluster_throughput.py [--students 6] [--only EXERCISE] [--rounds 1]
-(needs the [cluster] extra). The class cycles correct (reference/), partial (the first half of the
+Run: python benchmarks/cluster_throughput.py [--students 6] [--only EXERCISE] [--rounds 1] [--local-only]
+(needs the [cluster] extra, except with ``--local-only``: the local batch alone, whose wall time
+and CPU per submission, report.html and index.html included, are extrapolated to 300 students). The class cycles correct (reference/), partial (the first half of the
 course's modules solved, stubs for the rest) and blank (exercises/) submissions.
 """
 import argparse
@@ -71,6 +72,7 @@ def main():
     parser.add_argument("--students", type=int, default=6)
     parser.add_argument("--only", help="grade one exercise or module (default: full grades)")
     parser.add_argument("--rounds", type=int, default=1, help="local and cluster batches, alternated")
+    parser.add_argument("--local-only", action="store_true", help="no cluster batch")
     args = parser.parse_args()
     only = ["--only", args.only] if args.only else []
     kinds = ("correct", "partial", "blank")
@@ -97,8 +99,12 @@ def main():
         print(f"  mean CPU per submission: {mean:.1f} s; largest process's peak memory: {peak:.0f} MiB")
         batch = [sys.executable, "-m", "autograder", "grade-batch", str(tmp / "class"), *only]
         for round_ in range(args.rounds):   # alternated, so that a change of load hits both
-            wall, _ = timed([*batch, "--out", str(tmp / f"local{round_}"), "--jobs", "2"])
-            print(f"local --jobs 2:                 {wall:6.1f} s, {60 * args.students / wall:5.1f} submissions/min")
+            wall, cpu = timed([*batch, "--out", str(tmp / f"local{round_}"), "--jobs", "2", *measured])
+            print(f"local --jobs 2:                 {wall:6.1f} s, {60 * args.students / wall:5.1f} submissions/min, "
+                  f"{cpu / args.students:.1f} s CPU per submission (reports included); "
+                  f"300 students: {300 * wall / args.students / 60:.1f} min")
+            if args.local_only:
+                continue
             address, processes = start_cluster(2)
             try:
                 wall, _ = timed([*batch, "--out", str(tmp / f"cluster{round_}"), "--scheduler", address])
