@@ -162,10 +162,53 @@ _PR_CAP_AMBIENT_CLEAR_ALL = 4
 _CAPABILITY_VERSION_3 = 0x20080522
 
 
-def child_uid(pid=None):
+def child_uid(pid=None, uid_map=None, gid_map=None):
     """The unprivileged uid (and gid) of a kernel-layer child started as root whose pid is
-    ``pid`` (default: this process): ``CHILD_UID_BASE + pid``."""
-    return CHILD_UID_BASE + (os.getpid() if pid is None else pid)
+    ``pid`` (default: this process): ``CHILD_UID_BASE + pid`` where this user namespace maps it
+    (the whole range on a machine or an ordinary container). A rootless container maps few ids
+    (often 65,536 from 0): there the uid is taken in the top 4,096 ids (above 0) of the largest
+    range that both the uid and the gid maps hold (``/proc/self/uid_map``, ``gid_map``: lines
+    "inside outside count"), away from ordinary users, as ``start + pid mod size``; two
+    children running at once then share a uid only when their pids are equal modulo that size
+    (seccomp and Landlock still keep them apart). Raises OSError when no id but 0 is mapped."""
+    pid = os.getpid() if pid is None else pid
+    ranges = _common_ranges(_id_map(uid_map, "/proc/self/uid_map"), _id_map(gid_map, "/proc/self/gid_map"))
+    wanted = CHILD_UID_BASE + pid
+    if any(start <= wanted < end for start, end in ranges):
+        return wanted
+    start, end = max(ranges, key=lambda r: r[1] - r[0], default=(0, 0))
+    start = max(start, 1, end - 4096)
+    if end <= start:
+        raise OSError("no unprivileged user id is mapped in this user namespace")
+    return start + pid % (end - start)
+
+
+def _id_map(text, path):
+    """[(first id, end)] of an id map's text ("inside outside count" lines), read from ``path``
+    when ``text`` is None; the identity map of all ids where the file is missing."""
+    if text is None:
+        try:
+            with open(path) as handle:
+                text = handle.read()
+        except OSError:
+            return [(0, 2 ** 32 - 1)]
+    ranges = []
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) == 3:
+            ranges.append((int(fields[0]), int(fields[0]) + int(fields[2])))
+    return ranges
+
+
+def _common_ranges(first, second):
+    """The intersections of two lists of [start, end) ranges; -1 and -2 (reserved ids) left out."""
+    common = []
+    for a, b in first:
+        for c, d in second:
+            start, end = max(a, c), min(b, d, 2 ** 32 - 2)
+            if start < end:
+                common.append((start, end))
+    return common
 
 
 def drop_privileges(writable):

@@ -613,3 +613,19 @@ print(contents.get())
 """
     out, _, _ = confined("kernel", tmp_path, script)
     assert out.strip().splitlines()[-1] == "secret"
+
+
+def test_a_child_uid_is_one_the_user_namespace_maps():
+    """On a machine (all ids mapped) the child's uid is CHILD_UID_BASE + pid; in a rootless
+    container mapping 65,536 ids it is one of the top 4,096 of them (never 0); with no id but 0
+    mapped the uid drop refuses rather than going on as root."""
+    from autograder.sandbox import CHILD_UID_BASE, child_uid
+    whole = "0 0 4294967295"
+    assert child_uid(1234, whole, whole) == CHILD_UID_BASE + 1234
+    rootless = "0 100000 65536"
+    uids = {child_uid(pid, rootless, rootless) for pid in range(1, 9000)}
+    assert min(uids) >= 65536 - 4096 and max(uids) < 65536 and 0 not in uids
+    # the uid map and the gid map must both hold it
+    assert child_uid(77, "0 0 4294967295", rootless) < 65536
+    with pytest.raises(OSError):
+        child_uid(5, "0 1000 1", "0 1000 1")
