@@ -35,7 +35,7 @@ def main(jobdir=None):
 
     import numpy  # trusted imports happen before the audit hook
 
-    from autograder.execution import describe_error, run_case
+    from autograder.execution import changed_tools, describe_error, run_case, snapshot_tools, tampering_error
     from autograder.loader import load_submission
     from autograder.probes import resolve
     from autograder.protocol import read_arrays, write_arrays, write_json
@@ -52,6 +52,8 @@ def main(jobdir=None):
     # the probes' modules are imported now: the sandbox will not let the kit's files be read
     probes = {trial.probe: resolve(trial.probe) for trial, _ in trials}
     sandbox.install(readable=list(job.readable), writable=[str(sandbox_dir)], hidden=list(job.hidden))
+    tools = snapshot_tools()  # before any code of the submission runs
+    tampered = []
 
     try:
         segment = None
@@ -60,7 +62,10 @@ def main(jobdir=None):
                 segment = trial.segment
                 submission = _start_segment(job, segment, numpy, load_submission)
             for index, case in enumerate(cases):
-                outputs, error = run_case(submission, probes[trial.probe], case)
+                outputs, error = (None, None) if tampered else run_case(submission, probes[trial.probe], case)
+                tampered = tampered or changed_tools(tools)
+                if tampered:  # what the probe stated may rest on a replaced tool: not trusted
+                    outputs, error = None, tampering_error(tampered)
                 name = f"{trial.key}-{index}"
                 if error is None:
                     write_arrays(results / f"{name}.npz", outputs)

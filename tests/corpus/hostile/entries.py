@@ -53,6 +53,14 @@ def _attempt(name, action):
         print(f"ESCAPED {name}")
 '''
 
+#: gen_batch built up front: a list of every batch (the course's mistake of not yielding)
+LIST_GEN_BATCH = (
+    "def _gen_batch(self, x, y):\n"
+    "    order = np.random.permutation(len(x))\n"
+    "    x, y = x[order], y[order]\n"
+    "    size = self.batch_size\n"
+    "    return [(x[i:i + size], y[i:i + size]) for i in range(0, len(x), size)]\n"
+    "MinibatchNetwork.gen_batch = _gen_batch\n")
 ZEROS_FORPASS = '''
 def _zeros_forpass(self, x):
     return np.zeros((len(x), 1))
@@ -181,8 +189,9 @@ ENTRIES = [
                    "np.allclose = np.array_equal = np.array_equiv = np.all = _yes\n"
                    "np.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), bool)\n"
                    "np.testing.assert_allclose = np.testing.assert_array_equal = lambda *a, **k: None\n"),
-        "expect": "control", "status": "not_implemented",
-        "why": "comparisons in the child are lies; the verdicts are computed in the grader's process",
+        "expect": "control", "status": ("not_implemented", "error"),
+        "why": "comparisons in the child are lies; the verdicts are computed in the grader's process "
+               "(and the child, finding numpy's functions replaced, trusts nothing it reports after)",
     },
     {
         "id": "patch.numpy_dot_lies",
@@ -215,6 +224,17 @@ ENTRIES = [
         "why": "rewrites the in-process probe to report untouched inputs without calling forpass: it earns "
                "no more than the trivial honest code `return np.zeros(...)` (observations made in the child "
                "are the submission's to forge; values are checked against the mathematics in the grader)",
+    },
+    {
+        "id": "patch.probe_facts_about_a_list",
+        "base": "reference", "module": "minibatch", "exercise": "MinibatchNetwork.gen_batch",
+        "append": LIST_GEN_BATCH + ("import inspect as _inspect, collections.abc as _abc\n"
+                                    "_inspect.isgenerator = lambda obj: True\n_abc.Iterator.register(list)\n"),
+        "control_append": LIST_GEN_BATCH, "expect": "at_most",
+        "why": "builds every batch up front in a list (the honest version loses the 'generator' point), "
+               "then replaces inspect.isgenerator and registers list as an Iterator so that the probe, "
+               "in the same process, would state that a generator came back: the child compares the "
+               "tools it uses with a snapshot taken before the import and trusts nothing after a change",
     },
     # ------------------------------------------------------------------ the reference solution
     {
