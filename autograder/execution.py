@@ -55,14 +55,16 @@ _PLAIN_TYPES = (list, tuple, dict, set, frozenset, str, bytes, bytearray, int, f
                 type(None), range, memoryview)
 
 
-def snapshot_tools():
+def snapshot_tools(watch_threads=True):
     """A fingerprint of the grader's tools in this process, taken before the submission is
     imported: the identity of every attribute of the watched modules and of the kit's loaded
     modules (``autograder.*``), and of every attribute of the classes those define; and which
     plain types count as which ``collections.abc`` class (``register`` changes that). Compared
     by :func:`changed_tools` after each case: code that replaces ``inspect.isgenerator`` or
     ``numpy.array_equal``, or registers ``list`` as an Iterator, would otherwise have the probe
-    state what is not true."""
+    state what is not true. With ``watch_threads``, also the number of threads of the process: a
+    thread the submission leaves running could swap a tool while the probe uses it and put it
+    back before the comparison (not watched where trusted code starts threads: TensorFlow)."""
     import collections.abc
     identities = {}
     for name in (*WATCHED_MODULES, *sorted(m for m in sys.modules if m.split(".")[0] == "autograder")):
@@ -75,14 +77,14 @@ def snapshot_tools():
                 for member, inner in list(vars(value).items()):
                     identities[(name, f"{attribute}.{member}")] = id(inner)
         identities[(name, "")] = id(module)
-    return identities, _abc_facts(collections.abc)
+    return identities, _abc_facts(collections.abc), _thread_count() if watch_threads else None
 
 
 def changed_tools(snapshot):
     """The names of the tools of ``snapshot`` that are no longer the same objects (replaced or
     deleted), and of the abstract classes whose members changed: a list, empty when untouched."""
     import collections.abc
-    identities, facts = snapshot
+    identities, facts, threads = snapshot
     changed = []
     for (name, attribute), identity in identities.items():
         module = sys.modules.get(name)
@@ -97,7 +99,19 @@ def changed_tools(snapshot):
             changed.append(f"{name}.{attribute}" if attribute else name)
     if _abc_facts(collections.abc) != facts:
         changed.append("collections.abc (a type registered)")
+    if threads is not None and _thread_count() > threads:
+        changed.append("the process's threads (one left running)")
     return changed
+
+
+def _thread_count():
+    """The threads of this process (all of them, not only Python's)."""
+    import os
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        import threading
+        return threading.active_count()
 
 
 _GONE = object()

@@ -59,3 +59,18 @@ def test_the_error_names_what_was_replaced():
     error = tampering_error(["inspect.isgenerator", "numpy.dot", "numpy.sum", "math.fsum"])
     assert error["type"] == "Tampering" and not error["not_implemented"]
     assert "inspect.isgenerator, numpy.dot, numpy.sum and 1 more" in error["message"]
+
+
+def test_a_thread_left_running_is_found_unless_threads_are_not_watched():
+    import threading
+    watched, unwatched = snapshot_tools(), snapshot_tools(watch_threads=False)
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert changed_tools(watched) == ["the process's threads (one left running)"]
+        assert changed_tools(unwatched) == []
+    finally:
+        stop.set()
+        thread.join()
+    assert changed_tools(watched) == []

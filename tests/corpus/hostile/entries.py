@@ -236,6 +236,21 @@ ENTRIES = [
                "in the same process, would state that a generator came back: the child compares the "
                "tools it uses with a snapshot taken before the import and trusts nothing after a change",
     },
+    {
+        "id": "patch.tools_swapped_by_a_thread",
+        "base": "reference", "module": "minibatch", "exercise": "MinibatchNetwork.gen_batch",
+        "append": LIST_GEN_BATCH + (
+            "import inspect as _inspect, threading as _threading\n"
+            "_original = _inspect.isgenerator\n"
+            "def _swap():\n"
+            "    while True:\n"
+            "        _inspect.isgenerator = lambda obj: True\n"
+            "        _inspect.isgenerator = _original\n"
+            "_threading.Thread(target=_swap, daemon=True).start()\n"),
+        "control_append": LIST_GEN_BATCH, "expect": "at_most",
+        "why": "a thread swaps inspect.isgenerator back and forth, so that a comparison after the case "
+               "may find the original in place: a thread left running is itself a change of the tools",
+    },
     # ------------------------------------------------------------------ the reference solution
     {
         "id": "reference.import_package",
