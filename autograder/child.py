@@ -52,7 +52,7 @@ def main(jobdir=None):
     # the probes' modules are imported now: the sandbox will not let the kit's files be read
     probes = {trial.probe: resolve(trial.probe) for trial, _ in trials}
     sandbox.install(readable=list(job.readable), writable=[str(sandbox_dir)], hidden=list(job.hidden))
-    tools = snapshot_tools(watch_threads="tensorflow" not in job.requires)  # before the submission runs
+    tools = snapshot_tools()  # before any code of the submission runs
     tampered = []
 
     try:

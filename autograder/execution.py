@@ -2,6 +2,7 @@
 runner (pytest) and the isolated child process (CLI)."""
 import sys
 import traceback
+import types
 from pathlib import Path
 
 from .probes import resolve
@@ -55,16 +56,16 @@ _PLAIN_TYPES = (list, tuple, dict, set, frozenset, str, bytes, bytearray, int, f
                 type(None), range, memoryview)
 
 
-def snapshot_tools(watch_threads=True):
+def snapshot_tools():
     """A fingerprint of the grader's tools in this process, taken before the submission is
     imported: the identity of every attribute of the watched modules and of the kit's loaded
     modules (``autograder.*``), and of every attribute of the classes those define; and which
     plain types count as which ``collections.abc`` class (``register`` changes that). Compared
     by :func:`changed_tools` after each case: code that replaces ``inspect.isgenerator`` or
     ``numpy.array_equal``, or registers ``list`` as an Iterator, would otherwise have the probe
-    state what is not true. With ``watch_threads``, also the number of threads of the process: a
-    thread the submission leaves running could swap a tool while the probe uses it and put it
-    back before the comparison (not watched where trusted code starts threads: TensorFlow)."""
+    state what is not true. The modules are also made to record every assignment or deletion of
+    one of their attributes (:class:`_WatchedModule`): a tool swapped while the probe uses it and
+    put back before the comparison (by a thread left running) is still a change."""
     import collections.abc
     identities = {}
     for name in (*WATCHED_MODULES, *sorted(m for m in sys.modules if m.split(".")[0] == "autograder")):
@@ -77,15 +78,19 @@ def snapshot_tools(watch_threads=True):
                 for member, inner in list(vars(value).items()):
                     identities[(name, f"{attribute}.{member}")] = id(inner)
         identities[(name, "")] = id(module)
-    return identities, _abc_facts(collections.abc), _thread_count() if watch_threads else None
+        _TOOL_NAMES[name] = frozenset(vars(module))
+        if type(module) is types.ModuleType:
+            module.__class__ = _WatchedModule
+    _REPLACED.clear()
+    return identities, _abc_facts(collections.abc)
 
 
 def changed_tools(snapshot):
     """The names of the tools of ``snapshot`` that are no longer the same objects (replaced or
     deleted), and of the abstract classes whose members changed: a list, empty when untouched."""
     import collections.abc
-    identities, facts, threads = snapshot
-    changed = []
+    identities, facts = snapshot
+    changed = sorted(_REPLACED)
     for (name, attribute), identity in identities.items():
         module = sys.modules.get(name)
         if not attribute:
@@ -95,23 +100,37 @@ def changed_tools(snapshot):
             value = vars(module).get(owner, _GONE) if module is not None else _GONE
             if member and value is not _GONE:
                 value = vars(value).get(member, _GONE) if isinstance(value, type) else _GONE
-        if id(value) != identity:
+        if id(value) != identity and (f"{name}.{attribute}" if attribute else name) not in changed:
             changed.append(f"{name}.{attribute}" if attribute else name)
     if _abc_facts(collections.abc) != facts:
         changed.append("collections.abc (a type registered)")
-    if threads is not None and _thread_count() > threads:
-        changed.append("the process's threads (one left running)")
     return changed
 
 
-def _thread_count():
-    """The threads of this process (all of them, not only Python's)."""
-    import os
-    try:
-        return len(os.listdir("/proc/self/task"))
-    except OSError:
-        import threading
-        return threading.active_count()
+#: "module.attribute" of every attribute a watched module had at :func:`snapshot_tools` that was
+#: assigned another object or deleted since (recorded by :class:`_WatchedModule`, kept even if
+#: put back); and those attributes' names, per module
+_REPLACED = set()
+_TOOL_NAMES = {}
+
+
+class _WatchedModule(types.ModuleType):
+    """The class a watched module is given by :func:`snapshot_tools`: assigning or deleting one
+    of its existing attributes to another object is recorded in _REPLACED (and done). New attributes (an alias such
+    as ``np.float = float`` in old code) replace nothing."""
+
+    def __setattr__(self, name, value):
+        if vars(self).get(name, _GONE) is not value:
+            self._record(name)
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name):
+        self._record(name)
+        super().__delattr__(name)
+
+    def _record(self, name):
+        if name in _TOOL_NAMES.get(vars(self).get("__name__"), ()):
+            _REPLACED.add(f"{vars(self).get('__name__')}.{name}")
 
 
 _GONE = object()

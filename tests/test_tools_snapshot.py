@@ -61,16 +61,13 @@ def test_the_error_names_what_was_replaced():
     assert "inspect.isgenerator, numpy.dot, numpy.sum and 1 more" in error["message"]
 
 
-def test_a_thread_left_running_is_found_unless_threads_are_not_watched():
-    import threading
-    watched, unwatched = snapshot_tools(), snapshot_tools(watch_threads=False)
-    stop = threading.Event()
-    thread = threading.Thread(target=stop.wait)
-    thread.start()
-    try:
-        assert changed_tools(watched) == ["the process's threads (one left running)"]
-        assert changed_tools(unwatched) == []
-    finally:
-        stop.set()
-        thread.join()
-    assert changed_tools(watched) == []
+def test_a_tool_swapped_and_put_back_is_still_found_in_a_process_of_its_own():
+    """What a thread left running could do around the comparison: replace, let the probe use
+    it, put it back. The module recorded the assignment."""
+    script = ("import inspect\nfrom autograder.execution import changed_tools, snapshot_tools\n"
+              "s = snapshot_tools()\noriginal = inspect.isgenerator\n"
+              "inspect.isgenerator = lambda obj: True\ninspect.isgenerator = original\n"
+              "import numpy\nnumpy.an_alias_of_float = float\nnumpy.dot = numpy.dot\n"
+              "print(changed_tools(s))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['inspect.isgenerator']"
