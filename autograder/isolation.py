@@ -49,8 +49,10 @@ DEVICES = ("/dev/null", "/dev/zero", "/dev/urandom", "/dev/random")
 #: /proc entries of the machine a child may read under Landlock (its own entry is added by the child)
 PROC_FILES = ("/proc/cpuinfo", "/proc/meminfo", "/proc/stat")
 INSTALL_BWRAP = "install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap)"
+INSTALL_LIBSECCOMP = "install libseccomp2 (Debian/Ubuntu: apt-get install libseccomp2)"
 NEED_KERNEL = ("a Linux kernel with Landlock (5.13 or later, enabled) and seccomp, not blocked by the "
-               "container's seccomp profile")
+               "container's seccomp profile, and libseccomp, which builds the seccomp filter "
+               f"({INSTALL_LIBSECCOMP})")
 
 
 class IsolationUnavailable(RuntimeError):

@@ -8,10 +8,10 @@ Two layers, both installed by :func:`install`, both irreversible, both allow-lis
   programs, no signals to other processes and no signal ownership through fcntl, no ptrace, no
   changing other processes' priority or CPUs, no raising limits, no mounts or namespaces, no
   sockets, no terminal injection, no change of uid, gid or capabilities, no file opened by
-  handle) and, where the kernel has Landlock, the file rules (read only
-  the paths the child needs, write only in its scratch folder; with Landlock ABI 6 also no signal
-  out of the sandbox). They are applied when the platform offers them (Linux); :data:`GUARDS`
-  records which ones are active.
+  handle; built by libseccomp, :data:`LIBSECCOMP`, from the calls' names) and, where the
+  kernel has Landlock, the file rules (read only the paths the child needs, write only in its
+  scratch folder; with Landlock ABI 6 also no signal out of the sandbox). They are applied
+  when the platform offers them (Linux); :data:`GUARDS` records which ones are active.
 * An audit hook (PEP 578: it cannot be removed once added) with the same file rules, which also
   refuses to start processes, raise limits and call native code through ctypes. It gives clear
   error messages, but it lives in the child's memory: code that corrupts that memory can switch
@@ -346,8 +346,8 @@ def _set_capabilities(ctypes, libc, capability):
 
 def available_guards():
     """The kernel guards :func:`install` can apply on this machine (probed, not installed):
-    {"seccomp": bool, "landlock": ABI version or 0}."""
-    import platform
+    {"seccomp": bool, "landlock": ABI version or 0}. seccomp needs the kernel's support and
+    libseccomp (:data:`LIBSECCOMP`), which builds the filter."""
     guards = {"seccomp": False, "landlock": 0}
     if not sys.platform.startswith("linux"):
         return guards
@@ -355,7 +355,7 @@ def available_guards():
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)
         libc.syscall.restype = ctypes.c_long
-        guards["seccomp"] = (_MACHINES.get(platform.machine().lower()) in _SYSCALL_NUMBERS
+        guards["seccomp"] = (_load_libseccomp(ctypes) is not None
                              and libc.prctl(21, 0, 0, 0, 0) >= 0)  # PR_GET_SECCOMP
         guards["landlock"] = max(0, int(libc.syscall(444, None, 0, 1)))
     except (OSError, AttributeError):
@@ -375,8 +375,11 @@ def _confine(readable, writable, release=None):
     try:
         import ctypes
         import platform
-        # now, for _seccomp: after release the standard library may no longer be readable
-        machine = _MACHINES.get(platform.machine().lower())
+        # now, for _seccomp: after release the standard library (ctypes.util, platform) and
+        # libseccomp may no longer be readable, so every import and the library's loading happen here
+        seccomp = _load_libseccomp(ctypes)
+        machine = platform.machine().lower()
+        clone_flags = _CLONE_FLAGS_ARGUMENT.get(machine, 0)
         libc = ctypes.CDLL(None, use_errno=True)
         libc.syscall.restype = ctypes.c_long
         if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS: needed by both guards
@@ -392,7 +395,7 @@ def _confine(readable, writable, release=None):
     if release is not None and not GUARDS["landlock"]:
         release()
     try:
-        GUARDS["seccomp"] = _seccomp(ctypes, libc, machine)
+        GUARDS["seccomp"] = _seccomp(ctypes, seccomp, clone_flags, machine)
     except (OSError, ValueError):
         GUARDS["seccomp"] = False
     if release is not None and GUARDS["landlock"] and not GUARDS["seccomp"]:
@@ -404,7 +407,9 @@ def _confine(readable, writable, release=None):
 #: sockets, io_uring (which bypasses seccomp), what only an administrator should do, changing
 #: identity or capabilities (done, if at all, by :func:`drop_privileges` before the filter), and
 #: opening files by handle (with CAP_DAC_READ_SEARCH, open_by_handle_at reaches any file of a
-#: mounted file system by its inode number: the classic container escape)
+#: mounted file system by its inode number: the classic container escape). Names, as libseccomp
+#: knows them: a name this platform lacks (fork on aarch64) is skipped, and so is a name newer
+#: than the installed libseccomp (libseccomp 2.5.4 does not know setxattrat or removexattrat).
 _DENIED_CALLS = (
     "fork", "vfork", "execve", "execveat", "tkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
     "pidfd_open", "pidfd_send_signal", "pidfd_getfd", "ptrace", "process_vm_readv", "process_vm_writev",
@@ -424,102 +429,150 @@ _DENIED_CALLS = (
     "setfsgid", "capset",
     # files by handle
     "name_to_handle_at", "open_by_handle_at",
+    # the same calls under their names on 32-bit platforms (none of them exists on x86_64 or aarch64)
+    "chown32", "fchown32", "lchown32", "setuid32", "setgid32", "setreuid32", "setregid32", "setresuid32",
+    "setresgid32", "setgroups32", "setfsuid32", "setfsgid32", "utimensat_time64", "clock_settime64",
+    "clock_adjtime64",
 )
-_SYSCALL_NUMBERS = {
-    "x86_64": dict(
-        ioctl=16, socket=41, clone=56, fork=57, vfork=58, execve=59, kill=62, ptrace=101, rt_sigqueueinfo=129,
-        pivot_root=155, adjtimex=159, setrlimit=160, chroot=161, acct=163, settimeofday=164, mount=165,
-        umount2=166, swapon=167, swapoff=168, reboot=169, init_module=175, delete_module=176, quotactl=179,
-        tkill=200, clock_settime=227, tgkill=234, kexec_load=246, add_key=248, request_key=249, keyctl=250,
-        unshare=272, rt_tgsigqueueinfo=297, perf_event_open=298, prlimit64=302, clock_adjtime=305, setns=308,
-        process_vm_readv=310, process_vm_writev=311, kcmp=312, finit_module=313, seccomp=317,
-        kexec_file_load=320, bpf=321, execveat=322, userfaultfd=323, pidfd_send_signal=424, io_uring_setup=425,
-        open_tree=428, move_mount=429, fsopen=430, fsconfig=431, fsmount=432, pidfd_open=434, clone3=435,
-        pidfd_getfd=438, process_madvise=440, mount_setattr=442, fcntl=72, setpriority=141,
-        sched_setparam=142, sched_setscheduler=144, sched_setaffinity=203, mbind=237, set_mempolicy=238,
-        ioprio_set=251, migrate_pages=256, move_pages=279, sched_setattr=314, chmod=90, fchmod=91, chown=92,
-        fchown=93, lchown=94, utime=132, mknod=133, setxattr=188, lsetxattr=189, fsetxattr=190, removexattr=197,
-        lremovexattr=198, fremovexattr=199, utimes=235, mknodat=259, fchownat=260, futimesat=261, fchmodat=268,
-        utimensat=280, fchmodat2=452, setxattrat=463, removexattrat=466, setuid=105, setgid=106,
-        setreuid=113, setregid=114, setgroups=116, setresuid=117, setresgid=119, setfsuid=122,
-        setfsgid=123, capset=126, name_to_handle_at=303, open_by_handle_at=304),
-    "aarch64": dict(
-        ioctl=29, umount2=39, mount=40, pivot_root=41, chroot=51, quotactl=60, acct=89, unshare=97,
-        kexec_load=104, init_module=105, delete_module=106, clock_settime=112, ptrace=117, kill=129, tkill=130,
-        tgkill=131, rt_sigqueueinfo=138, reboot=142, setrlimit=164, settimeofday=170, adjtimex=171, socket=198,
-        add_key=217, request_key=218, keyctl=219, clone=220, execve=221, swapon=224, swapoff=225,
-        rt_tgsigqueueinfo=240, perf_event_open=241, prlimit64=261, clock_adjtime=266, setns=268,
-        process_vm_readv=270, process_vm_writev=271, kcmp=272, finit_module=273, seccomp=277, bpf=280,
-        execveat=281, userfaultfd=282, kexec_file_load=294, pidfd_send_signal=424, io_uring_setup=425,
-        open_tree=428, move_mount=429, fsopen=430, fsconfig=431, fsmount=432, pidfd_open=434, clone3=435,
-        pidfd_getfd=438, process_madvise=440, mount_setattr=442, fcntl=25, ioprio_set=30,
-        sched_setparam=118, sched_setscheduler=119, sched_setaffinity=122, setpriority=140, mbind=235,
-        set_mempolicy=237, migrate_pages=238, move_pages=239, sched_setattr=274, setxattr=5, lsetxattr=6,
-        fsetxattr=7, removexattr=14, lremovexattr=15, fremovexattr=16, mknodat=33, fchmod=52, fchmodat=53,
-        fchownat=54, fchown=55, utimensat=88, fchmodat2=452, setxattrat=463, removexattrat=466,
-        capset=91, setregid=143, setgid=144, setreuid=145, setuid=146, setresuid=147, setresgid=149,
-        setfsuid=151, setfsgid=152, setgroups=159, name_to_handle_at=264, open_by_handle_at=265),
-}
-_AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
 CLONE_THREAD = 0x00010000
 CLONE_NAMESPACES = 0x7E020000  # CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET
-_MACHINES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "aarch64", "arm64": "aarch64"}
+#: which argument of clone holds the flags where it is not the first (libseccomp compares the
+#: arguments as the kernel receives them, in the platform's order)
+_CLONE_FLAGS_ARGUMENT = {"s390": 1, "s390x": 1}
+
+#: calls newer than some libseccomp still installed (2.5.4 in Debian 12 knows neither), by their
+#: number: since Linux 5.1 a new system call has one number on every platform of
+#: _UNIFIED_NUMBERING (asm-generic/unistd.h and x86_64's table agree from 424 on)
+_NEWER_CALLS = {"setxattrat": 463, "removexattrat": 466}
+_UNIFIED_NUMBERING = ("x86_64", "aarch64", "riscv64")
+
+#: the shared library of libseccomp, which builds the filter (Debian/Ubuntu package libseccomp2)
+LIBSECCOMP = "libseccomp.so.2"
+#: libseccomp's constants (seccomp.h): actions, comparisons, filter attributes
+_SCMP_ACT_ALLOW, _SCMP_ACT_KILL_PROCESS, _SCMP_ACT_ERRNO = 0x7FFF0000, 0x80000000, 0x00050000
+_SCMP_CMP_NE, _SCMP_CMP_MASKED_EQ = 1, 7
+_SCMP_FLTATR_ACT_BADARCH, _SCMP_FLTATR_CTL_TSYNC = 2, 4
+_NR_SCMP_ERROR = -1
+_EPERM, _ENOSYS = 1, 38
+#: the low 32 bits: the kernel takes ioctl's request and fcntl's command as 32-bit numbers,
+#: whatever the upper half of the register holds
+_LOW_32_BITS = 0xFFFFFFFF
 
 
-def _seccomp(ctypes, libc, machine):
-    """A seccomp filter on every thread: the calls of _DENIED_CALLS are refused (among them
-    setpriority and sched_setaffinity on any process, changing files' metadata, changing uid,
-    gid or capabilities, opening files by handle), clone only makes threads (in no new
-    namespace), kill/tgkill only reach this process, prlimit64 only reads, ioctl cannot inject
-    terminal input, fcntl cannot take signal ownership (F_SETOWN, F_SETOWN_EX, F_SETSIG). Refused calls fail with EPERM (clone3 with ENOSYS, so that
-    the C library falls back to clone for threads); a call through another architecture's ABI
-    kills the process. ``machine``: a key of _SYSCALL_NUMBERS, or None (no filter)."""
-    if machine is None:
-        return False
-    table = _SYSCALL_NUMBERS[machine]
-    ld, jeq, jge, jset, ret = 0x20, 0x15, 0x35, 0x45, 0x06
-    allow, kill_process, eperm, enosys = 0x7FFF0000, 0x80000000, 0x00050001, 0x00050026
-    pid = os.getpid()
+def _seccomp_rules(pid, clone_flags=0):
+    """The seccomp filter's rules as data: [(action, system call name, ((argument, comparison,
+    datum_a, datum_b), ...))], every condition of a rule to hold for its action (refusing) to be
+    taken; every call no rule takes is allowed. ``pid``: this process's, the only one kill and
+    tgkill may reach; ``clone_flags``: which argument of clone holds its flags.
 
-    def arg(index, high=False):
-        return (ld, 0, 0, 16 + 8 * index + (4 if high else 0))
-
-    program = [(ld, 0, 0, 4), (jeq, 1, 0, _AUDIT_ARCH[machine]), (ret, 0, 0, kill_process), (ld, 0, 0, 0)]
-    if machine == "x86_64":
-        program += [(jge, 0, 1, 0x40000000), (ret, 0, 0, eperm)]  # the x32 ABI
-    for name in _DENIED_CALLS:
-        if name in table:
-            program += [(jeq, 0, 1, table[name]), (ret, 0, 0, eperm)]
-    program += [(jeq, 0, 1, table["clone3"]), (ret, 0, 0, enosys)]
-    program += [(jeq, 0, 5, table["clone"]), arg(0), (jset, 2, 0, CLONE_NAMESPACES),
-                (jset, 0, 1, CLONE_THREAD), (ret, 0, 0, allow), (ret, 0, 0, eperm)]
-    for name in ("kill", "tgkill"):
-        program += [(jeq, 0, 4, table[name]), arg(0), (jeq, 0, 1, pid), (ret, 0, 0, allow), (ret, 0, 0, eperm)]
-    program += [(jeq, 0, 6, table["prlimit64"]), arg(2), (jeq, 0, 3, 0), arg(2, high=True), (jeq, 0, 1, 0),
-                (ret, 0, 0, allow), (ret, 0, 0, eperm)]  # reading limits only (new_limit NULL)
-    program += [(jeq, 0, 5, table["ioctl"]), arg(1), (jeq, 2, 0, TERMINAL_INJECTION[0]),
-                (jeq, 1, 0, TERMINAL_INJECTION[1]), (ret, 0, 0, allow), (ret, 0, 0, eperm)]
+    libseccomp compares one (masked) value per argument per rule, so "clone only makes threads,
+    in no new namespace" becomes refusals: clone without CLONE_THREAD, and clone with any one
+    namespace flag. MASKED_EQ: (argument & datum_a) == datum_b."""
+    eperm, enosys = _SCMP_ACT_ERRNO | _EPERM, _SCMP_ACT_ERRNO | _ENOSYS
+    masked = _SCMP_CMP_MASKED_EQ
+    rules = [(eperm, name, ()) for name in _DENIED_CALLS]
+    rules.append((enosys, "clone3", ()))  # ENOSYS: the C library falls back to clone for threads
+    rules.append((eperm, "clone", ((clone_flags, masked, CLONE_THREAD, 0),)))
+    rules += [(eperm, "clone", ((clone_flags, masked, flag, flag),)) for flag in _bits(CLONE_NAMESPACES)]
+    rules += [(eperm, name, ((0, _SCMP_CMP_NE, pid, 0),)) for name in ("kill", "tgkill")]
+    rules.append((eperm, "prlimit64", ((2, _SCMP_CMP_NE, 0, 0),)))  # reading limits only (new_limit NULL)
+    rules += [(eperm, "ioctl", ((1, masked, _LOW_32_BITS, request),)) for request in TERMINAL_INJECTION]
     # fcntl: no signal ownership (the kernel would signal a process of the caller's choice)
-    program += [(jeq, 0, 6, table["fcntl"]), arg(1), (jeq, 3, 0, SIGNAL_OWNERSHIP[0]),
-                (jeq, 2, 0, SIGNAL_OWNERSHIP[1]), (jeq, 1, 0, SIGNAL_OWNERSHIP[2]), (ret, 0, 0, allow),
-                (ret, 0, 0, eperm)]
-    program += [(ret, 0, 0, allow)]
+    rules += [(eperm, name, ((1, masked, _LOW_32_BITS, command),))
+              for name in ("fcntl", "fcntl64") for command in SIGNAL_OWNERSHIP]
+    return rules
 
-    class Instruction(ctypes.Structure):
-        _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8),
-                    ("k", ctypes.c_uint32)]
 
-    class Program(ctypes.Structure):
-        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(Instruction))]
+def _bits(mask):
+    """The single-bit values set in ``mask``, lowest first."""
+    return [1 << bit for bit in range(mask.bit_length()) if mask >> bit & 1]
 
-    instructions = (Instruction * len(program))(*[Instruction(*i) for i in program])
-    fprog = Program(len(program), instructions)
-    # SECCOMP_SET_MODE_FILTER with SECCOMP_FILTER_FLAG_TSYNC: every thread, including any that a
-    # trusted import (TensorFlow) started, gets the filter.
-    for flags in (1, 0):
-        if libc.syscall(table["seccomp"], 1, flags, ctypes.byref(fprog)) == 0:
-            return True
-    return False
+
+def _load_libseccomp(ctypes):
+    """libseccomp (:data:`LIBSECCOMP`, else where ctypes.util finds it), with the prototypes of
+    the functions :func:`_seccomp` calls, or None where it is not installed (the seccomp guard
+    is then unavailable). The variadic seccomp_rule_add is not used: ctypes cannot pass
+    structures through varargs reliably; seccomp_rule_add_array takes them as an array."""
+    try:
+        library = ctypes.CDLL(LIBSECCOMP)
+    except OSError:
+        from ctypes.util import find_library
+        try:
+            found = find_library("seccomp")
+            library = ctypes.CDLL(found) if found else None
+        except OSError:
+            library = None
+    if library is None:
+        return None
+    context = ctypes.c_void_p
+    try:
+        for name, restype, argtypes in (
+                ("seccomp_init", context, [ctypes.c_uint32]),
+                ("seccomp_release", None, [context]),
+                ("seccomp_attr_set", ctypes.c_int, [context, ctypes.c_int, ctypes.c_uint32]),
+                ("seccomp_syscall_resolve_name", ctypes.c_int, [ctypes.c_char_p]),
+                ("seccomp_rule_add_array", ctypes.c_int,
+                 [context, ctypes.c_uint32, ctypes.c_int, ctypes.c_uint, ctypes.POINTER(_comparison_type(ctypes))]),
+                ("seccomp_load", ctypes.c_int, [context])):
+            function = getattr(library, name)
+            function.restype, function.argtypes = restype, argtypes
+    except AttributeError:
+        return None
+    return library
+
+
+_COMPARISON = []
+
+
+def _comparison_type(ctypes):
+    """libseccomp's ``struct scmp_arg_cmp`` as a ctypes structure (one class, made once)."""
+    if not _COMPARISON:
+        class Comparison(ctypes.Structure):
+            _fields_ = [("arg", ctypes.c_uint), ("op", ctypes.c_int), ("datum_a", ctypes.c_uint64),
+                        ("datum_b", ctypes.c_uint64)]
+        _COMPARISON.append(Comparison)
+    return _COMPARISON[0]
+
+
+def _seccomp(ctypes, library, clone_flags=0, machine=""):
+    """A seccomp filter on every thread, built by libseccomp (``library``, from
+    :func:`_load_libseccomp`; None: no filter) from :func:`_seccomp_rules`: the calls of
+    _DENIED_CALLS are refused (among them setpriority and sched_setaffinity on any process,
+    changing files' metadata, changing uid, gid or capabilities, opening files by handle), clone
+    only makes threads (in no new namespace), kill/tgkill only reach this process, prlimit64
+    only reads, ioctl cannot inject terminal input, fcntl cannot take signal ownership
+    (F_SETOWN, F_SETOWN_EX, F_SETSIG). Refused calls fail with EPERM (clone3 with ENOSYS, so that
+    the C library falls back to clone for threads). The filter holds for the native architecture
+    only: a call through another ABI (i386's int 0x80, x32) kills the process. ``machine``
+    (``platform.machine()``) says whether the calls newer than the library may be given by their
+    unified numbers (_NEWER_CALLS). Returns whether it was loaded."""
+    if library is None:
+        return False
+    context = library.seccomp_init(_SCMP_ACT_ALLOW)
+    if not context:
+        return False
+    try:
+        if library.seccomp_attr_set(context, _SCMP_FLTATR_ACT_BADARCH, _SCMP_ACT_KILL_PROCESS) != 0:
+            return False
+        Comparison = _comparison_type(ctypes)
+        for action, name, conditions in _seccomp_rules(os.getpid(), clone_flags):
+            number = library.seccomp_syscall_resolve_name(name.encode())
+            if number == _NR_SCMP_ERROR:
+                number = _NEWER_CALLS.get(name) if machine in _UNIFIED_NUMBERING else None
+            if number is None:
+                continue  # not a call of this platform
+            array = (Comparison * len(conditions))(*[Comparison(*c) for c in conditions])
+            if library.seccomp_rule_add_array(context, action, number, len(conditions), array) != 0:
+                raise OSError(f"libseccomp refused the rule for {name}")
+        # every thread, including any that a trusted import (TensorFlow) started; where the
+        # kernel cannot synchronise them, this thread (and those it starts) only
+        for tsync in (1, 0):
+            if library.seccomp_attr_set(context, _SCMP_FLTATR_CTL_TSYNC, tsync) == 0 \
+                    and library.seccomp_load(context) == 0:
+                return True
+        return False
+    finally:
+        library.seccomp_release(context)
 
 
 # Landlock (Linux ≥ 5.13): file-system access rights

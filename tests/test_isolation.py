@@ -451,6 +451,126 @@ def test_files_by_handle_and_identity_calls_are_refused(guarded, tmp_path):
         assert seen == dict.fromkeys(seen, 0)
 
 
+# --------------------------------------------------------------------------- the seccomp filter
+
+def test_the_seccomp_filter_is_built_from_names_only():
+    """No system-call number in the kit: the rules are names, which libseccomp resolves for the
+    platform it runs on; each rule's conditions are (argument, comparison, datum_a, datum_b)."""
+    from autograder import sandbox
+    assert not [name for name in vars(sandbox) if "SYSCALL_NUMBER" in name or "AUDIT_ARCH" in name]
+    rules = sandbox._seccomp_rules(os.getpid())
+    assert all(isinstance(name, str) and isinstance(action, int) for action, name, _ in rules)
+    assert all(len(condition) == 4 for _, _, conditions in rules for condition in conditions)
+    names = {name for _, name, _ in rules}
+    assert set(sandbox._DENIED_CALLS) | {"clone", "clone3", "kill", "tgkill", "prlimit64", "ioctl", "fcntl"} <= names
+
+
+#: each class of rule of the seccomp filter, tried by a child after ``sandbox._confine`` (the
+#: kernel guards alone), or unconfined (the control): {attempt: 0 or the errno it failed with}
+SECCOMP_RULES = r'''
+import ctypes, errno, fcntl, json, os, resource, signal, threading
+from autograder import sandbox
+libseccomp = sandbox._load_libseccomp(ctypes)
+number = {{name: libseccomp.seccomp_syscall_resolve_name(name.encode())
+          for name in ("clone", "clone3", "fcntl", "ioctl")}}
+release = sandbox.drop_privileges({{writable}}) if {drop} else None
+if {guarded}:
+    sandbox._confine({{readable}}, {{writable}}, release)
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+def errno_of(result):
+    return ctypes.get_errno() if result == -1 else 0
+def call(action):
+    try:
+        action()
+        return 0
+    except OSError as exc:
+        return exc.errno
+def thread():
+    started = []
+    worker = threading.Thread(target=started.append, args=(1,))
+    worker.start()
+    worker.join()
+    return 0 if started else -1
+r, w = os.pipe()
+cpu = resource.getrlimit(resource.RLIMIT_CPU)
+print(json.dumps({{
+    "sched_setparam (denied outright)": call(lambda: os.sched_setparam(0, os.sched_getparam(0))),
+    "clone3": errno_of(libc.syscall(number["clone3"], None, 0)),
+    "a thread": thread(),
+    "clone into a new namespace": errno_of(libc.syscall(number["clone"], 0x00010000 | 0x40000000, 0, 0, 0, 0)),
+    "kill another process": call(lambda: os.kill({other}, 0)),
+    "kill its own process": call(lambda: os.kill(os.getpid(), 0)),
+    "tgkill its own thread": call(lambda: signal.pthread_kill(threading.get_ident(), 0)),
+    "prlimit64 read": call(lambda: resource.prlimit(0, resource.RLIMIT_CPU)),
+    "prlimit64 write": call(lambda: resource.prlimit(0, resource.RLIMIT_CPU, cpu)),
+    "fcntl F_GETFL": call(lambda: fcntl.fcntl(r, fcntl.F_GETFL)),
+    "fcntl F_SETOWN": call(lambda: fcntl.fcntl(r, fcntl.F_SETOWN, os.getpid())),
+    "fcntl F_SETOWN, upper bits set": errno_of(libc.syscall(number["fcntl"], r, (1 << 32) | 8, os.getpid())),
+    "ioctl TIOCSTI": errno_of(libc.syscall(number["ioctl"], r, 0x5412, ctypes.c_char_p(b"x"))),
+}}))
+# setxattrat (Linux 6.13) may be newer than libseccomp: refused by its unified number
+if tuple(map(int, os.uname().release.split(".")[:2])) >= (6, 13) and os.uname().machine in ("x86_64", "aarch64"):
+    print(json.dumps({{"setxattrat": errno_of(libc.syscall(463, -100, None, 0, None, None, 0))}}))
+'''
+#: the layers under which the filter is tried, and the unconfined control
+SECCOMP_RUNS = [*[pytest.param(p.values[0], True, marks=p.marks, id=p.values[0]) for p in LAYERS],
+                pytest.param("none", False, id="unconfined")]
+
+
+@pytest.mark.parametrize("layer, guarded", SECCOMP_RUNS)
+def test_each_seccomp_rule_class_is_enforced(layer, guarded, tmp_path):
+    """Under the filter: a denied call fails with EPERM, clone3 with ENOSYS, a thread still
+    starts but clone into a namespace is refused, kill reaches its own process only, prlimit64
+    reads but does not write, fcntl F_GETFL works but F_SETOWN (whatever the upper half of the
+    command) and ioctl TIOCSTI are refused. Unconfined (the control), none of these fails with
+    EPERM or ENOSYS."""
+    import errno
+    other = os.getpid()  # this test: another process (under bubblewrap, not even visible)
+    script = SECCOMP_RULES.format(drop=layer == "kernel" and os.geteuid() == 0, guarded=guarded, other=other)
+    out, _, _ = confined(layer, tmp_path, script)
+    seen = {}
+    for line in out.strip().splitlines()[-2:]:
+        if line.startswith("{"):
+            seen.update(json.loads(line))
+    allowed = {"a thread", "kill its own process", "tgkill its own thread", "prlimit64 read", "fcntl F_GETFL"}
+    assert {name: seen[name] for name in allowed} == dict.fromkeys(allowed, 0)
+    refused = {name: result for name, result in seen.items() if name not in allowed}
+    if guarded:
+        assert refused.pop("clone3") == errno.ENOSYS
+        assert refused == dict.fromkeys(refused, errno.EPERM)
+    else:
+        assert not set(refused.values()) & {errno.EPERM, errno.ENOSYS}, refused
+
+
+X32_CALL = r'''
+import ctypes, os
+from autograder import sandbox
+getpid = sandbox._load_libseccomp(ctypes).seccomp_syscall_resolve_name(b"getpid")
+if {guarded}:
+    sandbox._confine({{readable}}, {{writable}}, sandbox.drop_privileges({{writable}}) if {drop} else None)
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+libc.syscall(0x40000000 | getpid)  # __X32_SYSCALL_BIT: the x32 ABI
+print("SURVIVED", flush=True)
+'''
+
+
+@pytest.mark.skipif(os.uname().machine != "x86_64", reason="the x32 ABI is x86_64's")
+@pytest.mark.parametrize("layer, guarded", SECCOMP_RUNS)
+def test_a_call_through_the_x32_abi_kills_the_child(layer, guarded, tmp_path):
+    """The filter is the native architecture's: a call through the x32 ABI (another architecture
+    to libseccomp) kills the process (SIGSYS); unconfined (the control), the same call returns."""
+    import signal
+    script = X32_CALL.format(guarded=guarded, drop=layer == "kernel" and os.geteuid() == 0)
+    process, _, _ = start_confined(layer, tmp_path, script)
+    stdout, stderr = process.communicate(timeout=120)
+    if guarded:
+        assert "SURVIVED" not in stdout
+        assert process.returncode in (-signal.SIGSYS, 128 + signal.SIGSYS), (process.returncode, stderr[-2000:])
+    else:
+        assert "SURVIVED" in stdout and process.returncode == 0, stderr[-2000:]
+
 DAC_OVERRIDE_ONLY = r'''
 import ctypes, json, os
 from autograder import sandbox
@@ -629,3 +749,17 @@ def test_a_child_uid_is_one_the_user_namespace_maps():
     assert child_uid(77, "0 0 4294967295", rootless) < 65536
     with pytest.raises(OSError):
         child_uid(5, "0 1000 1", "0 1000 1")
+
+
+def test_without_libseccomp_the_seccomp_guard_is_unavailable(monkeypatch):
+    """Where libseccomp cannot be loaded, seccomp is reported unavailable (and a child applies no
+    filter), and the kernel layer's problem names the package to install."""
+    import ctypes
+    import ctypes.util
+    from autograder import sandbox
+    monkeypatch.setattr(sandbox, "LIBSECCOMP", "libnnkit-no-such-library.so.2")
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)
+    assert sandbox._load_libseccomp(ctypes) is None
+    assert sandbox.available_guards()["seccomp"] is False
+    assert sandbox._seccomp(ctypes, None) is False
+    assert "apt-get install libseccomp2" in isolation.kernel_problem()

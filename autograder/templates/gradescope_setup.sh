@@ -11,10 +11,13 @@ as_root() {
   if [ "$(id -u)" = "0" ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"
   else echo "error: '$*' needs root, and sudo is not installed: run setup.sh as root" >&2; return 1; fi
 }
-if ! python3 -c "import venv, ensurepip" 2>/dev/null || ! command -v bwrap >/dev/null; then
+if ! python3 -c "import venv, ensurepip" 2>/dev/null || ! command -v bwrap >/dev/null \
+    || ! python3 -c "import ctypes; ctypes.CDLL('libseccomp.so.2')" 2>/dev/null; then
   as_root apt-get update -qq
-  # bubblewrap: the grading sandbox, where the container allows namespaces (else Landlock is used)
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv python3-pip bubblewrap >/dev/null
+  # bubblewrap: the grading sandbox, where the container allows namespaces (else Landlock is used);
+  # libseccomp2: builds the seccomp filter of every grading process
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv python3-pip bubblewrap \
+    libseccomp2 >/dev/null
 fi
 # quiet pip: no version check, no warning about running as root (Gradescope's image builds as
 # root, into this virtual environment), no progress bars; errors still print
