@@ -403,13 +403,8 @@ def test_the_uid_refuses_what_the_guards_do_not_cover(tmp_path):
 
 #: errno of calls seccomp refuses once the child is confined, each of which works (or fails for
 #: another reason) in an unconfined process: files by handle, and identity or capability calls
-BY_HANDLE = r'''
-import ctypes, json, os
-from autograder import sandbox
-release = sandbox.drop_privileges({writable})
-if {guarded}:
-    sandbox.confine({readable}, {writable}, release=release)
-libc = ctypes.CDLL(None, use_errno=True)
+#: what the scripts below call to see how a call ended: 0, or the errno it failed with
+ERRNO_HELPERS = r'''
 def errno_of(result):
     return ctypes.get_errno() if result == -1 else 0
 def call(action):
@@ -418,7 +413,15 @@ def call(action):
         return 0
     except OSError as exc:
         return exc.errno
-handle = ctypes.create_string_buffer(8 + 128)
+'''
+BY_HANDLE = r'''
+import ctypes, json, os
+from autograder import sandbox
+release = sandbox.drop_privileges({writable})
+if {guarded}:
+    sandbox.confine({readable}, {writable}, release=release)
+libc = ctypes.CDLL(None, use_errno=True)
+'''+ERRNO_HELPERS+r'''handle = ctypes.create_string_buffer(8 + 128)
 ctypes.memmove(handle, (128).to_bytes(4, "little"), 4)  # handle_bytes: the most a handle takes
 mount_id = ctypes.c_int()
 Header, Data = sandbox._capability_structures(ctypes)
@@ -478,15 +481,7 @@ if {guarded}:
     sandbox._confine({{readable}}, {{writable}}, release)
 libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
-def errno_of(result):
-    return ctypes.get_errno() if result == -1 else 0
-def call(action):
-    try:
-        action()
-        return 0
-    except OSError as exc:
-        return exc.errno
-def thread():
+'''+ERRNO_HELPERS+r'''def thread():
     started = []
     worker = threading.Thread(target=started.append, args=(1,))
     worker.start()
