@@ -26,7 +26,6 @@ import contextlib
 import logging
 import signal
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -36,7 +35,7 @@ from pathlib import Path
 from . import course_folder
 from .batch import (MAX_REPORT_CHARS, BatchInterrupted, _kill_children, _write_overview, failed_results,
                     grade_student_with_report, results_path, student_folders, write_gradebook, write_student)
-from .files import grading_root, remove_tree
+from .files import remove_tree, run_folder
 from .fingerprint import differences, kit_fingerprint
 from .isolation import IsolationUnavailable, choose
 from .loader import RefusedSubmission, lay_out, read_submission
@@ -137,7 +136,7 @@ def grade_on_worker(texts, fingerprint, only=None, limits=None, isolation="auto"
     if why:
         raise WorkerRefused(_worker_address(), why)
     isolation = choose(isolation)
-    staging = Path(tempfile.mkdtemp(prefix="nnkit-cluster-", dir=grading_root()))
+    staging = run_folder("nnkit-cluster-")
     try:
         for module in texts:
             if not module or "/" in module or "\0" in module:

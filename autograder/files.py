@@ -5,6 +5,7 @@ Light on purpose (standard library only): the isolated child imports it before t
 """
 import contextlib
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -64,6 +65,55 @@ def grading_root():
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
         return None
     return root
+
+
+def run_folder(prefix):
+    """A new private folder for one grading run (``prefix`` e.g. "nnkit-grade-") in
+    :func:`grading_root`, named after this process (its pid and start time) so that a later run
+    can tell when its owner is gone. Runs whose owner was killed (SIGKILL, a lost Dask worker, a
+    machine that stopped) leave their folders behind: each new run first removes those
+    (:func:`remove_orphans`)."""
+    root = grading_root()
+    if root is not None:
+        remove_orphans(root)
+    pid = os.getpid()
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{pid}.{process_start(pid)}-", dir=root))
+
+
+#: a run folder's name: prefix, owner's pid, owner's start time, mkdtemp's random part
+_RUN_FOLDER = re.compile(r"^nnkit-[a-z]+-(\d+)\.(\d+)-[^/]+$")
+
+
+def remove_orphans(root):
+    """Delete the run folders in ``root`` (made by :func:`run_folder`) whose owner is gone: no
+    process with that pid, or one started at another time (the pid was reused). Folders named
+    otherwise are left alone."""
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return
+    for name in names:
+        match = _RUN_FOLDER.match(name)
+        if match and process_start(int(match.group(1))) != int(match.group(2)):
+            remove_tree(Path(root) / name)
+
+
+def process_start(pid):
+    """When process ``pid`` started (clock ticks since boot, from /proc/PID/stat), 0 where that
+    cannot be read but the process exists (not Linux), -1 when there is no such process."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return int(handle.read().rpartition(b")")[2].split()[19])
+    except FileNotFoundError:
+        return -1
+    except (OSError, ValueError, IndexError):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return -1
+        except OSError:
+            pass
+        return 0
 
 
 def process_tree(pid):

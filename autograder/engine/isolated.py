@@ -4,12 +4,10 @@ import os
 import re
 import secrets
 import subprocess
-import tempfile
 import threading
 import time
-from pathlib import Path
 
-from ..files import MAX_SANDBOX_DEPTH, disk_usage, grading_root, process_tree, remove_tree
+from ..files import MAX_SANDBOX_DEPTH, disk_usage, process_tree, remove_tree, run_folder
 from ..isolation import choose, data_paths, hidden_paths, lay_out_child_kit, readable_paths
 from ..job import CHILD_ENVIRONMENT, Job, Trial as JobTrial, child_command, child_environment
 from ..loader import copy_submission
@@ -43,7 +41,7 @@ class IsolatedRunner:
 
     def __init__(self, path, limits=None, isolation=None):
         self.isolation = isolation or choose("auto")
-        self.tmp = Path(tempfile.mkdtemp(prefix="nnkit-grade-", dir=grading_root()))
+        self.tmp = run_folder("nnkit-grade-")
         # the children import a copy taken by content (no link followed), never the submission in
         # place: a folder or module linked into the kit cannot be graded as the kit's own files
         try:
