@@ -81,7 +81,7 @@ class IsolatedRunner:
         sandbox = self._mkdir(f"sandbox{number}")
         results = sandbox / "results"
         results.mkdir()
-        job_trials, segment_of = [], {}
+        job_trials = []
         for segment, (exercise, trials) in enumerate(segments):
             for trial in trials:
                 key = len(job_trials)
@@ -90,7 +90,6 @@ class IsolatedRunner:
                 write_arrays(jobdir / f"cases{key}.npz", arrays)
                 job_trials.append(JobTrial(key=key, probe=probe_name(trial.probe), cases=f"cases{key}.npz",
                                            n_cases=len(cases), segment=segment))
-                segment_of[key] = segment
         readable = readable_paths(requires, own=[jobdir, self.folder, self.kit])
         limits = self.limits
         memory = limits.memory * (4 if "tensorflow" in requires else 1)
